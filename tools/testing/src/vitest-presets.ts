@@ -1,0 +1,39 @@
+// One place for how every project runs vitest, so `npm test` can add up the results.
+import path from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+const workspaceRoot = path.resolve(import.meta.dirname, '../../..');
+const resultsDir = path.join(workspaceRoot, 'dist', 'test-results');
+
+/** Unit tests: pure logic, no services, `*.spec.ts` beside the code. */
+export function unitConfig(projectDir: string, name: string) {
+  return defineConfig({
+    test: {
+      name,
+      root: projectDir,
+      include: ['src/**/*.spec.ts'],
+      exclude: ['**/*.int.spec.ts', '**/node_modules/**', '**/dist/**'],
+      reporters: ['default', 'json'],
+      outputFile: { json: path.join(resultsDir, `${name}.unit.json`) },
+    },
+  });
+}
+
+/** Integration tests: `*.int.spec.ts` against the real stack chosen by MESH_STACK. */
+export function intConfig(projectDir: string, name: string) {
+  return defineConfig({
+    test: {
+      name: `${name}:int`,
+      root: projectDir,
+      include: ['src/**/*.int.spec.ts'],
+      exclude: ['**/node_modules/**', '**/dist/**'],
+      globalSetup: [path.join(workspaceRoot, 'tools/testing/src/global-setup.ts')],
+      // Files share one broker and one database: run them one after another.
+      fileParallelism: false,
+      testTimeout: 60_000,
+      hookTimeout: 180_000,
+      reporters: ['default', 'json'],
+      outputFile: { json: path.join(resultsDir, `${name}.int.json`) },
+    },
+  });
+}
