@@ -19,7 +19,7 @@ RUN_DIR="$STACK_HOME/run"
 # shellcheck disable=SC2034
 DATA_DIR="$STACK_HOME/data"
 # shellcheck disable=SC2034
-ART_DIR="$STACK_HOME/artifacts"
+ART_DIR=${MESH_STACK_ARTIFACTS:-$STACK_HOME/artifacts}
 
 # shellcheck source=versions.env
 . "$STACK_TOOLS/versions.env"

@@ -2,6 +2,7 @@
 # The local stack: PostgreSQL, Redis, Kafka (KRaft), Apicurio Registry, OpenSearch on loopback.
 #   stack.sh up       start what is not running yet, wait until every component is healthy
 #   stack.sh down     stop what `up` started (never a server it found already running)
+#   (up and down take component names to act on some only: postgres redis kafka registry search)
 #   stack.sh status   one line per component
 #   stack.sh env      the endpoints as shell exports
 # A component whose endpoint already answers healthily is used as it is (external).
@@ -66,9 +67,10 @@ cmd_up() {
 }
 
 cmd_down() {
-  local i c
+  local i c only=" ${*:-${COMPONENTS[*]}} "
   for ((i = ${#COMPONENTS[@]} - 1; i >= 0; i--)); do
     c=${COMPONENTS[$i]}
+    [[ $only == *" $c "* ]] || continue
     if [[ -f $(pidfile "$c") ]]; then
       stop_component "$c"
       say "$c: stopped"
@@ -102,11 +104,11 @@ cmd_env() {
 
 case "${1:-}" in
   up) shift; cmd_up "$@" ;;
-  down) cmd_down ;;
+  down) shift; cmd_down "$@" ;;
   status) cmd_status ;;
   env) cmd_env ;;
   *)
-    echo "usage: stack.sh up [component...] | down | status | env" >&2
+    echo "usage: stack.sh up [component...] | down [component...] | status | env" >&2
     exit 2
     ;;
 esac

@@ -10,9 +10,11 @@
 #   - the default global compatibility rule is BACKWARD (Confluent's default), so GET /config
 #     answers BACKWARD and an incompatible new version is refused with 409; a PUT /config stores
 #     an explicit rule in the database, which then takes precedence over this default;
-#   - no UI (not part of this artifact), no telemetry export, no auth; the Quarkus management
-#     interface (health/metrics) cannot be switched off at run time, so it listens on an ephemeral
-#     loopback port instead of a fixed one.
+#   - no UI (not part of this artifact), no telemetry export, no auth, no access log; the Quarkus
+#     management interface (health/metrics) cannot be switched off at run time, so it listens on
+#     an ephemeral loopback port instead of a fixed one;
+#   - heap capped at 512 MiB with the serial collector (no GC threads competing with Kafka on a
+#     small machine) and a JDBC pool of 2..20 connections instead of Apicurio's 20..100.
 
 REGISTRY_DB=registry
 
@@ -54,7 +56,7 @@ registry_db_parts() {
   u=${u%%/*}
   if [[ $u == *@* ]]; then creds=${u%@*}; fi
   user=${creds%%:*}
-  [[ $creds == *:* ]] && pass=${creds#*:}
+  if [[ $creds == *:* ]]; then pass=${creds#*:}; fi
   printf '%s\n%s\n%s\n%s\n' "$(registry_urldecode "${user:-postgres}")" "$(registry_urldecode "$pass")" \
     "$(url_host "$(postgres_endpoint)")" "$(postgres_port)"
 }
@@ -109,7 +111,7 @@ registry_start() {
   tmp="$DATA_DIR/registry/tmp"
   # The password travels in the environment, not on the command line that ps shows.
   start_daemon registry env ${pass:+"APICURIO_DATASOURCE_PASSWORD=$pass"} \
-    "$java" -Xms64m -Xmx512m -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir="$tmp" \
+    "$java" -Xms64m -Xmx512m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir="$tmp" \
     -Dquarkus.http.host="$(url_host "$(registry_endpoint)")" -Dquarkus.http.port="$(registry_port)" \
     -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port=0 \
     -Dapicurio.storage.kind=sql -Dapicurio.storage.sql.kind=postgresql \

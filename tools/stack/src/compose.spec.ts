@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { stackVersions } from '../../testing/src/versions.js';
+import { stackVersions } from '@ingest-mesh/testing';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const compose = readFileSync(path.join(root, 'docker-compose.yml'), 'utf8');

@@ -5,12 +5,14 @@ import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { requireVersion, stackVersions } from '@ingest-mesh/testing';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const stackSh = path.resolve(import.meta.dirname, '../stack.sh');
 const homes: string[] = [];
 const servers: net.Server[] = [];
+const sockets = new Set<net.Socket>();
 
 function scratchHome(): string {
   const home = mkdtempSync(path.join(os.tmpdir(), 'mesh-stack-'));
@@ -38,6 +40,8 @@ async function freePort(): Promise<number> {
 
 async function occupiedPort(): Promise<number> {
   const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy()); // the probe hangs up without reading
     socket.end('not redis\r\n');
   });
@@ -58,6 +62,7 @@ afterEach(async () => {
     stack(home, {}, 'down');
     rmSync(home, { recursive: true, force: true });
   }
+  for (const socket of sockets) socket.destroy();
   for (const s of servers.splice(0)) await new Promise<void>((resolve) => s.close(() => resolve()));
 });
 
@@ -111,6 +116,33 @@ describe('stack.sh up', () => {
     const down = stack(home, env, 'down');
     expect(down.stdout).toContain('stack: redis: stopped');
     expect(await listening(port)).toBe(false);
+  });
+});
+
+describe('stack.sh up, missing prerequisites', () => {
+  it('says which Java the component needs when none new enough is found', async () => {
+    const home = scratchHome();
+    const port = await freePort();
+    // Only the default `java` on PATH (17) is visible: no JAVA_HOME, no JDK directory.
+    const res = stack(home, { SEARCH_URL: `http://127.0.0.1:${port}`, MESH_JVM_DIR: path.join(home, 'no-jvms'), JAVA_HOME: '' }, 'up', 'search');
+    expect(res.status).toBe(1);
+    expect(res.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^stack: search: OpenSearch \S+ needs Java 21 or newer and none was found; install a JDK under \/usr\/lib\/jvm or set OPENSEARCH_JAVA_HOME$/),
+    ]);
+  });
+
+  it('names the artifact and the log when Maven Central cannot be reached', async () => {
+    const home = scratchHome();
+    const port = await freePort();
+    // An empty local repository and a proxy on a closed port: Maven can download nothing.
+    const unreachable = `-Dmaven.repo.local=${path.join(home, 'm2')} -Dhttps.proxyHost=127.0.0.1 -Dhttps.proxyPort=9 -Dhttp.proxyHost=127.0.0.1 -Dhttp.proxyPort=9`;
+    const res = stack(home, { SEARCH_URL: `http://127.0.0.1:${port}`, MAVEN_OPTS: unreachable }, 'up', 'search');
+    const version = requireVersion(stackVersions(), 'OPENSEARCH_VERSION');
+    expect(res.status).toBe(1);
+    expect(res.stderr.trim().split('\n')).toEqual([
+      `stack: search: could not download org.opensearch.distribution.integ-test-zip:opensearch:${version}:zip from Maven Central; see ${home}/logs/search.fetch.log`,
+    ]);
+    expect(existsSync(path.join(home, 'run', 'search.pid'))).toBe(false);
   });
 });
 

@@ -1,0 +1,2 @@
+export * from './stack-env.js';
+export * from './versions.js';
