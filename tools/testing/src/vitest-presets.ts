@@ -4,10 +4,15 @@ import { defineConfig } from 'vitest/config';
 
 const workspaceRoot = path.resolve(import.meta.dirname, '../../..');
 const resultsDir = path.join(workspaceRoot, 'dist', 'test-results');
+// Workspace packages resolve to their TypeScript sources in tests (see each package.json).
+const resolve = { conditions: ['@ingest-mesh/source', 'module', 'node', 'development|production'] };
+const ssr = { resolve: { conditions: ['@ingest-mesh/source', 'node'], externalConditions: ['@ingest-mesh/source'] } };
 
 /** Unit tests: pure logic, no services, `*.spec.ts` beside the code. */
 export function unitConfig(projectDir: string, name: string) {
   return defineConfig({
+    resolve,
+    ssr,
     test: {
       name,
       root: projectDir,
@@ -22,6 +27,8 @@ export function unitConfig(projectDir: string, name: string) {
 /** Integration tests: `*.int.spec.ts` against the real stack chosen by MESH_STACK. */
 export function intConfig(projectDir: string, name: string) {
   return defineConfig({
+    resolve,
+    ssr,
     test: {
       name: `${name}:int`,
       root: projectDir,

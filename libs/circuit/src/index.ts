@@ -1,0 +1,2 @@
+export * from './sink-circuit.js';
+export * from './infrastructure-failure.js';

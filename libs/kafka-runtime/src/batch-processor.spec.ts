@@ -1,0 +1,211 @@
+// BatchProcessor's decisions, with in-memory fakes for the handler, DLQ and dedupe store.
+import { BackpressureController } from '@ingest-mesh/backpressure';
+import type { IdempotencyStore, ReserveOutcome } from '@ingest-mesh/idempotency';
+import { ConnectionError, InvalidPayloadError, ValidationError } from '@ingest-mesh/reason-codes';
+import type { KafkaMessage } from 'kafkajs';
+import { describe, expect, it } from 'vitest';
+import { BatchProcessor, type BatchProcessorOptions } from './batch-processor.js';
+import type { DeadLetter } from './dlq-publisher.js';
+import type { InboundRecord, RecordHandler, RecordOutcome } from './handler.js';
+
+function records(ids: string[]): InboundRecord[] {
+  return ids.map((id, n) => ({
+    topic: 't',
+    partition: 0,
+    message: { key: Buffer.from(id), value: Buffer.from(JSON.stringify({ id })), offset: String(n), timestamp: String(Date.now()), attributes: 0, headers: {} } as KafkaMessage,
+  }));
+}
+const idOf = (r: InboundRecord) => r.message.key!.toString();
+
+class MemoryStore implements IdempotencyStore {
+  done = new Set<string>();
+  held = new Set<string>();
+  calls: string[] = [];
+  async reserve(keys: readonly string[]): Promise<ReserveOutcome[]> {
+    this.calls.push(`reserve:${keys.length}`);
+    return keys.map((k) => (this.done.has(k) ? 'duplicate' : this.held.has(k) ? 'in-flight' : (this.held.add(k), 'reserved')));
+  }
+  async commit(keys: readonly string[]): Promise<void> {
+    this.calls.push(`commit:${keys.length}`);
+    for (const k of keys) {
+      this.held.delete(k);
+      this.done.add(k);
+    }
+  }
+  async release(keys: readonly string[]): Promise<void> {
+    this.calls.push(`release:${keys.length}`);
+    for (const k of keys) this.held.delete(k);
+  }
+  async close(): Promise<void> {}
+}
+
+function setup(handle: (batch: string[], attempt: number) => RecordOutcome[] | Promise<RecordOutcome[]>, extra: Omit<Partial<BatchProcessorOptions>, 'handler'> & { handler?: Partial<RecordHandler> } = {}) {
+  const calls: string[][] = [];
+  const letters: DeadLetter[] = [];
+  const sleeps: number[] = [];
+  const counts: Record<string, number> = {};
+  const { handler: handlerExtra, ...rest } = extra;
+  const processor = new BatchProcessor({
+    handler: {
+      describe: (r) => ({ tenant: 'acme', dedupe: { tenant: 'acme', source: 's', entityType: 'e', id: idOf(r), revision: 1 } }),
+      handle: async (batch, ctx) => {
+        calls.push(batch.map(idOf));
+        return handle(batch.map(idOf), ctx.attempt);
+      },
+      ...handlerExtra,
+    },
+    deadLetters: { publish: async (l) => void letters.push(...l) },
+    backpressure: new BackpressureController({}),
+    metrics: {
+      records: (o, n = 1) => void (counts[o] = (counts[o] ?? 0) + n),
+      dlq: () => undefined,
+      retry: () => undefined,
+      idempotencyHits: (n) => void (counts['hits'] = (counts['hits'] ?? 0) + n),
+      lag: () => undefined,
+    },
+    logger: { warn: () => undefined, error: () => undefined },
+    retryPolicy: { baseMs: 100, capMs: 1000, maxAttempts: 3 },
+    exhaustedRetries: 'dlq',
+    sleep: async (ms) => void sleeps.push(ms),
+    random: () => 0.5,
+    ...rest,
+  });
+  const ctx = { signal: new AbortController().signal, heartbeat: async () => undefined };
+  return { processor, calls, letters, sleeps, counts, ctx };
+}
+
+const done = (): RecordOutcome => ({ status: 'done' });
+
+describe('BatchProcessor', () => {
+  it('handles a clean batch in one call', async () => {
+    const t = setup((b) => b.map(done));
+    expect(await t.processor.process(records(['a', 'b', 'c']), t.ctx)).toBe(3);
+    expect(t.calls).toEqual([['a', 'b', 'c']]);
+    expect(t.letters).toEqual([]);
+    expect(t.counts).toEqual({ written: 3 });
+  });
+
+  it('dead-letters a non-retryable failure and keeps going', async () => {
+    const t = setup((b) => b.map((id) => (id === 'b' ? { status: 'failed', error: new ValidationError('bad amount', { field: 'amount' }) } : done())));
+    expect(await t.processor.process(records(['a', 'b', 'c']), t.ctx)).toBe(3);
+    expect(t.letters.map((l) => [idOf(l as InboundRecord), l.failure.code, l.failure.retryable, l.attempts, l.tenant])).toEqual([['b', 'VALIDATION_FAIL', false, 1, 'acme']]);
+    expect(t.counts).toEqual({ written: 2, dlq: 1 });
+  });
+
+  it('retries from the first retryable failure, in order, after a backoff', async () => {
+    const t = setup((b, attempt) => b.map((id) => (id === 'b' && attempt === 1 ? { status: 'failed', error: new ConnectionError('reset') } : done())));
+    expect(await t.processor.process(records(['a', 'b', 'c']), t.ctx)).toBe(3);
+    // c was handled in the first call but is handled again after b, so order per key holds.
+    expect(t.calls).toEqual([['a', 'b', 'c'], ['b', 'c']]);
+    expect(t.sleeps).toEqual([50]); // full jitter: 0.5 × min(1000, 100 × 2^0)
+    expect(t.letters).toEqual([]);
+    expect(t.counts.written).toBe(3);
+  });
+
+  it('dead-letters a record whose retries are exhausted, as retryable, then continues', async () => {
+    const t = setup((b) => b.map((id) => (id === 'b' ? { status: 'failed', error: new ConnectionError('down') } : done())));
+    expect(await t.processor.process(records(['a', 'b', 'c']), t.ctx)).toBe(3);
+    expect(t.letters.map((l) => [idOf(l as InboundRecord), l.failure.code, l.failure.retryable, l.attempts])).toEqual([['b', 'CONNECTION_ERROR', true, 3]]);
+    expect(t.calls).toEqual([['a', 'b', 'c'], ['b', 'c'], ['b', 'c'], ['c']]);
+    expect(t.sleeps).toEqual([50, 100]);
+  });
+
+  it('blocks the partition on exhausted retries when told to, until shutdown', async () => {
+    const abort = new AbortController();
+    let n = 0;
+    const t = setup(
+      (b) => {
+        if (++n === 6) abort.abort();
+        return b.map((id) => (id === 'b' ? { status: 'failed', error: new ConnectionError('down') } : done()));
+      },
+      { exhaustedRetries: 'block' },
+    );
+    expect(await t.processor.process(records(['a', 'b', 'c']), { ...t.ctx, signal: abort.signal })).toBe(1);
+    expect(t.letters).toEqual([]);
+    expect(t.sleeps.every((ms) => ms <= 500)).toBe(true);
+  });
+
+  it('skips duplicates without calling the handler and keeps the store in step', async () => {
+    const store = new MemoryStore();
+    const first = setup((b) => b.map(done), { idempotency: store });
+    await first.processor.process(records(['a', 'b']), first.ctx);
+    const second = setup((b) => b.map((id) => (id === 'd' ? { status: 'failed', error: new ValidationError('no') } : done())), { idempotency: store });
+    expect(await second.processor.process(records(['a', 'c', 'b', 'd']), second.ctx)).toBe(4);
+    expect(second.calls).toEqual([['c', 'd']]);
+    expect(second.counts).toEqual({ duplicate: 2, hits: 2, written: 1, dlq: 1 });
+    // one round trip each: reserve the batch, commit what was written, release what was dead-lettered
+    expect(store.calls).toEqual(['reserve:2', 'commit:2', 'reserve:4', 'commit:1', 'release:1']);
+    expect(store.held.size).toBe(0);
+  });
+
+  it('waits for a record another consumer holds, then takes it', async () => {
+    const store = new MemoryStore();
+    store.held.add((await import('@ingest-mesh/idempotency')).dedupeKey({ tenant: 'acme', source: 's', entityType: 'e', id: 'b', revision: 1 }));
+    const t = setup((b) => b.map(done), {
+      idempotency: store,
+      sleep: async (ms) => {
+        t.sleeps.push(ms);
+        store.held.clear(); // the other owner's reservation expires
+      },
+    });
+    expect(await t.processor.process(records(['a', 'b', 'c']), t.ctx)).toBe(3);
+    expect(t.calls).toEqual([['a'], ['b', 'c']]);
+  });
+
+  it('dead-letters records describe() rejects, without handling them', async () => {
+    const t = setup((b) => b.map(done), {
+      handler: {
+        describe: (r) => {
+          if (idOf(r) === 'x') throw new InvalidPayloadError('not JSON');
+          return {};
+        },
+      },
+    });
+    expect(await t.processor.process(records(['a', 'x', 'b']), t.ctx)).toBe(3);
+    expect(t.calls).toEqual([['a', 'b']]);
+    expect(t.letters.map((l) => l.failure.code)).toEqual(['INVALID_PAYLOAD']);
+  });
+
+  it('treats a handler that throws as a failure of every record it was given', async () => {
+    let n = 0;
+    const t = setup((b) => {
+      if (n++ === 0) throw new ConnectionError('pool exhausted');
+      return b.map(done);
+    });
+    expect(await t.processor.process(records(['a', 'b']), t.ctx)).toBe(2);
+    expect(t.calls).toEqual([['a', 'b'], ['a', 'b']]);
+  });
+
+  it('keeps retrying a DLQ produce that fails, and counts nothing twice', async () => {
+    let failures = 1;
+    const letters: DeadLetter[] = [];
+    const t = setup((b) => b.map(() => ({ status: 'failed', error: new ValidationError('no') })), {
+      deadLetters: {
+        publish: async (l) => {
+          if (failures-- > 0) throw new ConnectionError('broker down');
+          letters.push(...l);
+        },
+      },
+    });
+    expect(await t.processor.process(records(['a']), t.ctx)).toBe(1);
+    expect(letters).toHaveLength(1);
+    expect(t.counts).toEqual({ dlq: 1 });
+  });
+
+  it('defers low-priority records during brownout instead of handling them', async () => {
+    const deferred: string[] = [];
+    const backpressure = new BackpressureController({ random: () => 0 });
+    backpressure.apply({ type: 'brownout', sampleRate: 1 });
+    const t = setup((b) => b.map(done), {
+      backpressure,
+      handler: {
+        describe: (r) => ({ priority: idOf(r).startsWith('low') ? 'low' : 'high' }),
+        defer: async (rs) => void deferred.push(...rs.map(idOf)),
+      },
+    });
+    expect(await t.processor.process(records(['low1', 'high1', 'low2']), t.ctx)).toBe(3);
+    expect(deferred).toEqual(['low1', 'low2']);
+    expect(t.calls).toEqual([['high1']]);
+    expect(t.counts).toEqual({ deferred: 2, written: 1 });
+  });
+});

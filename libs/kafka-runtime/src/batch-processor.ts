@@ -1,0 +1,303 @@
+// Processes the records of one partition in order: dedupe, brownout deferral, the app's handler,
+// dead-lettering, and in-place retry of retryable failures that blocks this partition only.
+//
+// Invariant: process() returns n, and records [0, n) are durably handled — written, skipped,
+// duplicate, deferred or in the DLQ — so the caller may commit the offset after record n-1.
+// Records from n on are not final and will be delivered again.
+import type { BackpressureController } from '@ingest-mesh/backpressure';
+import { dedupeKey, type IdempotencyStore } from '@ingest-mesh/idempotency';
+import { classify, InternalError, type Classification, type ReasonCode } from '@ingest-mesh/reason-codes';
+import { abortableSleep, backoffDelay, type RetryPolicy } from '@ingest-mesh/retry';
+import type { DeadLetter } from './dlq-publisher.js';
+import type { InboundRecord, RecordHandler, RecordMeta } from './handler.js';
+
+export interface ProcessorMetrics {
+  records(outcome: 'written' | 'skipped' | 'duplicate' | 'dlq' | 'deferred', n?: number): void;
+  dlq(reason: ReasonCode, n?: number): void;
+  retry(reason: ReasonCode): void;
+  idempotencyHits(n: number): void;
+  lag(seconds: number): void;
+}
+
+export interface ProcessorLogger {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface BatchProcessorOptions {
+  handler: RecordHandler;
+  deadLetters: { publish(letters: readonly DeadLetter[]): Promise<void> };
+  backpressure: BackpressureController;
+  metrics: ProcessorMetrics;
+  logger: ProcessorLogger;
+  retryPolicy: RetryPolicy;
+  /** After maxAttempts: dead-letter with retryable=true ('dlq'), or keep retrying at the cap ('block'). */
+  exhaustedRetries: 'dlq' | 'block';
+  idempotency?: IdempotencyStore | undefined;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random?: () => number;
+  now?: () => number;
+}
+
+export interface ProcessContext {
+  signal: AbortSignal;
+  heartbeat(): Promise<void>;
+}
+
+type Final = 'written' | 'skipped' | 'duplicate' | 'deferred' | 'dlq';
+
+interface Item {
+  record: InboundRecord;
+  meta: RecordMeta;
+  key: string | undefined;
+  reserved: boolean;
+  attempts: number;
+  final?: Final;
+  failure?: Classification | undefined;
+  /** The handler decided `final` this round: undone if an earlier record must be retried first. */
+  fromHandler?: boolean;
+  counted?: boolean;
+}
+
+const HEARTBEAT_EVERY_MS = 3000;
+
+export class BatchProcessor {
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly now: () => number;
+
+  constructor(private readonly opts: BatchProcessorOptions) {
+    this.sleep = opts.sleep ?? abortableSleep;
+    this.now = opts.now ?? Date.now;
+  }
+
+  async process(records: readonly InboundRecord[], ctx: ProcessContext): Promise<number> {
+    const items = records.map((record) => this.describe(record));
+    this.deferForBrownout(items);
+    await this.publishDeferred(items, ctx);
+    let start = 0;
+    let batchAttempts = 0; // failures of the batch as a whole (the dedupe store is down)
+    while (start < items.length && !ctx.signal.aborted) {
+      const suffix = items.slice(start);
+      let stop: number | undefined;
+      try {
+        await this.reserve(suffix);
+        stop = await this.handle(suffix, ctx);
+        batchAttempts = 0;
+      } catch (err) {
+        // Only the dedupe store can fail the round as a whole: block and try again (fail-closed).
+        batchAttempts += 1;
+        const failure = classify(err);
+        this.opts.metrics.retry(failure.code);
+        this.opts.logger.warn({ err, attempts: batchAttempts }, 'batch could not be reserved; retrying');
+        await this.backoff(Math.min(batchAttempts, this.opts.retryPolicy.maxAttempts), ctx);
+        continue;
+      }
+      await this.settle(suffix, stop, ctx);
+      if (stop === undefined) return items.length;
+      const failed = suffix[stop]!;
+      failed.attempts += 1;
+      this.opts.metrics.retry(failed.failure!.code);
+      if (failed.attempts >= this.opts.retryPolicy.maxAttempts && this.opts.exhaustedRetries === 'dlq') {
+        failed.final = 'dlq';
+        await this.settle([failed], undefined, ctx);
+        start += stop + 1;
+        continue;
+      }
+      start += stop;
+      await this.backoff(Math.min(failed.attempts, this.opts.retryPolicy.maxAttempts), ctx);
+    }
+    return firstUnfinished(items);
+  }
+
+  private describe(record: InboundRecord): Item {
+    const item: Item = { record, meta: {}, key: undefined, reserved: false, attempts: 0 };
+    try {
+      item.meta = this.opts.handler.describe?.(record) ?? {};
+      item.key = item.meta.dedupe ? dedupeKey(item.meta.dedupe) : undefined;
+    } catch (err) {
+      item.final = 'dlq';
+      item.failure = classify(err);
+      item.attempts = 1;
+    }
+    return item;
+  }
+
+  private deferForBrownout(items: Item[]): void {
+    if (!this.opts.handler.defer || this.opts.backpressure.state !== 'brownout') return;
+    for (const item of items) {
+      if (item.final === undefined && this.opts.backpressure.shouldDefer(item.meta.priority ?? 'normal')) item.final = 'deferred';
+    }
+  }
+
+  private async publishDeferred(items: Item[], ctx: ProcessContext): Promise<void> {
+    const deferred = items.filter((i) => i.final === 'deferred').map((i) => i.record);
+    if (deferred.length === 0) return;
+    await this.untilDone('defer records', ctx, () => this.opts.handler.defer!(deferred));
+    this.opts.metrics.records('deferred', deferred.length);
+  }
+
+  /** One round trip for the whole suffix; duplicates become final, others get a reservation. */
+  private async reserve(suffix: Item[]): Promise<void> {
+    const store = this.opts.idempotency;
+    if (!store) return;
+    const pending = suffix.filter((i) => i.final === undefined && i.key !== undefined && !i.reserved);
+    if (pending.length === 0) return;
+    const outcomes = await store.reserve(pending.map((i) => i.key!));
+    let hits = 0;
+    pending.forEach((item, n) => {
+      const outcome = outcomes[n];
+      if (outcome === 'reserved') item.reserved = true;
+      else if (outcome === 'duplicate') {
+        item.final = 'duplicate';
+        hits += 1;
+      } else item.failure = { code: 'CONNECTION_ERROR', retryable: true, message: 'another consumer holds this record (in flight); waiting' };
+    });
+    if (hits > 0) this.opts.metrics.idempotencyHits(hits);
+  }
+
+  /** Runs the handler and walks the outcomes in order; returns the index of the first retryable failure. */
+  private async handle(suffix: Item[], ctx: ProcessContext): Promise<number | undefined> {
+    const inFlightAt = suffix.findIndex((i) => i.final === undefined && i.key !== undefined && !i.reserved && this.opts.idempotency);
+    const limit = inFlightAt === -1 ? suffix.length : inFlightAt;
+    const todo = suffix.slice(0, limit).filter((i) => i.final === undefined);
+    if (todo.length > 0) {
+      const attempt = Math.max(...todo.map((i) => i.attempts)) + 1;
+      const outcomes = await this.runHandler(todo, { signal: ctx.signal, heartbeat: ctx.heartbeat, attempt });
+      todo.forEach((item, n) => {
+        const outcome = outcomes[n]!;
+        if (outcome.status === 'done') {
+          item.final = outcome.effect ?? 'written';
+          item.fromHandler = true;
+          item.failure = undefined;
+        } else item.failure = classify(outcome.error);
+      });
+    }
+    for (let n = 0; n < limit; n++) {
+      const item = suffix[n]!;
+      if (item.final !== undefined) continue;
+      if (item.failure && !item.failure.retryable) {
+        item.final = 'dlq';
+        item.fromHandler = true;
+        item.attempts += 1;
+      } else return n;
+    }
+    return inFlightAt === -1 ? undefined : inFlightAt;
+  }
+
+  private async runHandler(todo: Item[], ctx: { signal: AbortSignal; heartbeat(): Promise<void>; attempt: number }) {
+    const started = this.now();
+    try {
+      const outcomes = await this.opts.handler.handle(todo.map((i) => i.record), ctx);
+      if (outcomes.length !== todo.length) {
+        const error = new InternalError(`handler returned ${outcomes.length} outcomes for ${todo.length} records`);
+        return todo.map(() => ({ status: 'failed' as const, error }));
+      }
+      return outcomes;
+    } catch (error) {
+      // A throw fails every record of the call; classification decides retry or DLQ.
+      return todo.map(() => ({ status: 'failed' as const, error }));
+    } finally {
+      this.lastHandleMs = this.now() - started;
+    }
+  }
+
+  lastHandleMs = 0;
+
+  /**
+   * Makes the round's results durable: DLQ first (one produce), then dedupe commits and releases
+   * (one pipeline each). Reservations past the stop are released so the retry can take them again.
+   */
+  private async settle(suffix: Item[], stop: number | undefined, ctx: ProcessContext): Promise<void> {
+    const finals = stop === undefined ? suffix : suffix.slice(0, stop);
+    const newlyDead = finals.filter((i) => i.final === 'dlq' && i.failure);
+    if (newlyDead.length > 0) {
+      const letters = newlyDead.map((i) => this.letterFor(i));
+      await this.untilDone('dead-letter records', ctx, () => this.opts.deadLetters.publish(letters));
+      for (const i of newlyDead) this.opts.metrics.dlq(i.failure!.code);
+      this.opts.metrics.records('dlq', newlyDead.length);
+    }
+    const store = this.opts.idempotency;
+    if (store) {
+      const commit = finals.filter((i) => i.reserved && (i.final === 'written' || i.final === 'skipped'));
+      const release = [...newlyDead, ...(stop === undefined ? [] : suffix.slice(stop))].filter((i) => i.reserved);
+      if (commit.length > 0) await this.untilDone('remember handled records', ctx, () => store.commit(commit.map((i) => i.key!)));
+      if (release.length > 0) await this.untilDone('release reservations', ctx, () => store.release(release.map((i) => i.key!)));
+      for (const i of [...commit, ...release]) i.reserved = false;
+    }
+    for (const i of newlyDead) i.failure = undefined;
+    this.count(finals);
+    // Records after the stop are handled again, in order, once the failed one has gone through.
+    if (stop !== undefined) {
+      for (const i of suffix.slice(stop + 1)) {
+        if (!i.fromHandler) continue;
+        if (i.final === 'dlq') {
+          i.attempts -= 1;
+          i.failure = undefined;
+        }
+        i.final = undefined;
+        i.fromHandler = false;
+      }
+    }
+  }
+
+  private count(finals: Item[]): void {
+    const now = this.now();
+    for (const effect of ['written', 'skipped', 'duplicate'] as const) {
+      const done = finals.filter((i) => i.final === effect && !i.counted);
+      if (done.length === 0) continue;
+      this.opts.metrics.records(effect, done.length);
+      for (const i of done) {
+        i.counted = true;
+        if (effect === 'written') this.opts.metrics.lag(Math.max(0, (now - Number(i.record.message.timestamp)) / 1000));
+      }
+    }
+  }
+
+  private letterFor(item: Item): DeadLetter {
+    return {
+      topic: item.record.topic,
+      partition: item.record.partition,
+      message: item.record.message,
+      failure: item.failure!,
+      attempts: Math.max(1, item.attempts),
+      tenant: item.meta.tenant,
+      dedupeKey: item.key,
+    };
+  }
+
+  /** Retries an infrastructure step (DLQ produce, Redis) until it succeeds or we shut down. */
+  private async untilDone(what: string, ctx: ProcessContext, step: () => Promise<void>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await step();
+        return;
+      } catch (err) {
+        if (ctx.signal.aborted) throw err;
+        const failure = classify(err);
+        this.opts.metrics.retry(failure.code);
+        this.opts.logger.warn({ err, attempt }, `could not ${what}; retrying`);
+        await this.backoff(Math.min(attempt, this.opts.retryPolicy.maxAttempts), ctx);
+      }
+    }
+  }
+
+  /** Sleeps the backoff in short slices, heartbeating so the group keeps the partition. */
+  private async backoff(attempt: number, ctx: ProcessContext): Promise<void> {
+    let remaining = backoffDelay(attempt, this.opts.retryPolicy, this.opts.random);
+    while (remaining > 0 && !ctx.signal.aborted) {
+      const slice = Math.min(remaining, HEARTBEAT_EVERY_MS);
+      try {
+        await this.sleep(slice, ctx.signal);
+      } catch {
+        return; // aborted: the caller sees ctx.signal.aborted
+      }
+      remaining -= slice;
+      await ctx.heartbeat().catch(() => undefined);
+    }
+  }
+}
+
+function firstUnfinished(items: Item[]): number {
+  const n = items.findIndex((item) => item.final === undefined);
+  return n === -1 ? items.length : n;
+}

@@ -1,0 +1,89 @@
+// The kafkajs side of processing: eachBatch per partition (partitions run concurrently, records
+// of one partition strictly in order), offsets resolved and committed only up to the last
+// durably handled record, and fetching paused while backpressure says so.
+import type { Consumer, EachBatchPayload } from 'kafkajs';
+import type { BackpressureController, Semaphore } from '@ingest-mesh/backpressure';
+import type { BatchProcessor } from './batch-processor.js';
+import type { InboundRecord } from './handler.js';
+
+export interface ConsumerLoopOptions {
+  consumer: Consumer;
+  topics: string[];
+  processor: BatchProcessor;
+  backpressure: BackpressureController;
+  /** Bounds how many partitions are processed at once; shrunk while throttled. */
+  concurrency: Semaphore;
+  maxRecordsPerRound: number;
+  partitionsConcurrently: number;
+  /** Aborted on shutdown: backoffs end, the handled prefix is committed, the rest is redelivered. */
+  signal: AbortSignal;
+  lastRecordTime: Map<string, number>;
+  circuitOpen(): boolean;
+}
+
+export class ConsumerLoop {
+  private paused = false;
+
+  constructor(private readonly opts: ConsumerLoopOptions) {}
+
+  async start(): Promise<void> {
+    const { consumer, topics } = this.opts;
+    await consumer.subscribe({ topics, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.opts.partitionsConcurrently,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+  }
+
+  /** Applies the backpressure state to fetching: paused and drain stop it, others resume it. */
+  syncFetching(): void {
+    const shouldPause = !this.opts.backpressure.shouldFetch();
+    if (shouldPause === this.paused) return;
+    this.paused = shouldPause;
+    const topics = this.opts.topics.map((topic) => ({ topic }));
+    if (shouldPause) this.opts.consumer.pause(topics);
+    else this.opts.consumer.resume(topics);
+  }
+
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    if (!this.opts.backpressure.shouldFetch() || this.opts.signal.aborted) return; // redelivered later
+    const release = await this.opts.concurrency.acquire(this.opts.signal).catch(() => undefined);
+    if (!release) return;
+    try {
+      const records: InboundRecord[] = batch.messages.map((message) => ({ topic: batch.topic, partition: batch.partition, message }));
+      for (let start = 0; start < records.length; start += this.opts.maxRecordsPerRound) {
+        if (!payload.isRunning() || payload.isStale() || !this.opts.backpressure.shouldFetch()) return;
+        const round = records.slice(start, start + this.opts.maxRecordsPerRound);
+        const handled = await this.opts.processor.process(round, { signal: this.opts.signal, heartbeat: payload.heartbeat });
+        if (handled > 0) await this.commit(payload, round.slice(0, handled));
+        this.reportSignals();
+        if (handled < round.length) return; // aborted: the rest comes again
+      }
+    } finally {
+      release();
+    }
+  }
+
+  private async commit(payload: EachBatchPayload, handled: InboundRecord[]): Promise<void> {
+    const last = handled[handled.length - 1]!;
+    for (const r of handled) payload.resolveOffset(r.message.offset);
+    this.opts.lastRecordTime.set(`${last.topic}:${last.partition}`, Number(last.message.timestamp));
+    await this.opts.consumer.commitOffsets([
+      { topic: last.topic, partition: last.partition, offset: (BigInt(last.message.offset) + 1n).toString() },
+    ]);
+  }
+
+  private reportSignals(): void {
+    const { concurrency, backpressure, processor } = this.opts;
+    backpressure.apply({
+      type: 'signals',
+      inFlight: concurrency.inFlight,
+      maxInFlight: concurrency.limit,
+      sinkLatencyMs: processor.lastHandleMs,
+      circuitOpen: this.opts.circuitOpen(),
+    });
+  }
+}

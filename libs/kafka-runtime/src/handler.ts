@@ -1,0 +1,45 @@
+// The contract between the runtime and an app: what a record is, what the app says about it,
+// and what became of it.
+import type { KafkaMessage } from 'kafkajs';
+import type { DedupeIdentity } from '@ingest-mesh/idempotency';
+
+export type Priority = 'high' | 'normal' | 'low';
+
+export interface InboundRecord {
+  topic: string;
+  partition: number;
+  message: KafkaMessage;
+}
+
+/** What the runtime needs to know about a record before handling it; read without I/O. */
+export interface RecordMeta {
+  tenant?: string;
+  /** When set, the record is deduplicated on SHA-256 of this identity (libs/idempotency). */
+  dedupe?: DedupeIdentity;
+  priority?: Priority;
+}
+
+export type RecordOutcome =
+  | { status: 'done'; effect?: 'written' | 'skipped' }
+  | { status: 'failed'; error: unknown };
+
+export interface HandleContext {
+  /** Aborted when the app shuts down or loses the partition: stop early, report what is done. */
+  signal: AbortSignal;
+  /** 1 for the first try of these records, more for in-place retries. */
+  attempt: number;
+  /** Keeps the consumer-group session alive during long work. */
+  heartbeat(): Promise<void>;
+}
+
+export interface RecordHandler {
+  /** Throwing here dead-letters the record with the classified reason (e.g. INVALID_PAYLOAD). */
+  describe?(record: InboundRecord): RecordMeta;
+  /**
+   * Handles records of one partition, in offset order, and returns one outcome per record in the
+   * same order. Effects must be idempotent per record: after a crash a record can come again.
+   */
+  handle(records: readonly InboundRecord[], ctx: HandleContext): Promise<RecordOutcome[]>;
+  /** Brownout: receives low-priority records to park for later replay; must not drop them. */
+  defer?(records: readonly InboundRecord[]): Promise<void>;
+}
