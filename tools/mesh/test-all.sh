@@ -13,9 +13,13 @@ if [[ $mode == local ]]; then
 fi
 
 rc=0
-npx nx run-many -t build lint test --skip-nx-cache --outputStyle=stream || rc=$?
+failed=()
+npx nx run-many -t build lint test --skip-nx-cache --outputStyle=stream || { rc=1; failed+=("build/lint/test"); }
 # Integration tests share one broker and one database: one project at a time.
-npx nx run-many -t int-test --parallel=1 --skip-nx-cache --outputStyle=stream || rc=$?
+npx nx run-many -t int-test --parallel=1 --skip-nx-cache --outputStyle=stream || { rc=1; failed+=("int-test"); }
 
-node tools/mesh/summarize-tests.mjs dist/test-results || rc=$?
+node tools/mesh/summarize-tests.mjs dist/test-results || rc=1
+if ((${#failed[@]} > 0)); then
+  echo "FAILED: nx tasks of ${failed[*]} failed (a failed build or lint runs no tests); see the output above" >&2
+fi
 exit "$rc"

@@ -138,6 +138,15 @@ describe('BatchProcessor', () => {
     expect(store.held.size).toBe(0);
   });
 
+  it('treats the same identity twice in one batch as a duplicate of the first', async () => {
+    const store = new MemoryStore();
+    const t = setup((b) => b.map(done), { idempotency: store });
+    expect(await t.processor.process(records(['a', 'b', 'a']), t.ctx)).toBe(3);
+    expect(t.calls).toEqual([['a', 'b']]);
+    expect(t.counts).toEqual({ hits: 1, written: 2, duplicate: 1 });
+    expect(store.calls).toEqual(['reserve:2', 'commit:2']);
+  });
+
   it('waits for a record another consumer holds, then takes it', async () => {
     const store = new MemoryStore();
     store.held.add((await import('@ingest-mesh/idempotency')).dedupeKey({ tenant: 'acme', source: 's', entityType: 'e', id: 'b', revision: 1 }));

@@ -142,9 +142,22 @@ export class BatchProcessor {
     if (!store) return;
     const pending = suffix.filter((i) => i.final === undefined && i.key !== undefined && !i.reserved);
     if (pending.length === 0) return;
-    const outcomes = await store.reserve(pending.map((i) => i.key!));
+    // The same identity twice in one batch: the later copy is a duplicate of the earlier one.
+    const seen = new Set(suffix.filter((i) => i.reserved).map((i) => i.key));
+    let repeats = 0;
+    for (const item of pending) {
+      if (seen.has(item.key)) {
+        item.final = 'duplicate';
+        repeats += 1;
+      }
+      seen.add(item.key);
+    }
+    if (repeats > 0) this.opts.metrics.idempotencyHits(repeats);
+    const toReserve = pending.filter((i) => i.final === undefined);
+    if (toReserve.length === 0) return;
+    const outcomes = await store.reserve(toReserve.map((i) => i.key!));
     let hits = 0;
-    pending.forEach((item, n) => {
+    toReserve.forEach((item, n) => {
       const outcome = outcomes[n];
       if (outcome === 'reserved') item.reserved = true;
       else if (outcome === 'duplicate') {

@@ -19,6 +19,18 @@ export interface ConsumerLoopOptions {
   signal: AbortSignal;
   lastRecordTime: Map<string, number>;
   circuitOpen(): boolean;
+  /** After each committed round: for the mesh.events batch stream. */
+  onRound?(round: RoundSummary): void;
+}
+
+export interface RoundSummary {
+  topic: string;
+  partition: number;
+  records: number;
+  handled: number;
+  firstOffset: string;
+  lastCommittedOffset: string | null;
+  durationMs: number;
 }
 
 export class ConsumerLoop {
@@ -57,9 +69,19 @@ export class ConsumerLoop {
       for (let start = 0; start < records.length; start += this.opts.maxRecordsPerRound) {
         if (!payload.isRunning() || payload.isStale() || !this.opts.backpressure.shouldFetch()) return;
         const round = records.slice(start, start + this.opts.maxRecordsPerRound);
+        const began = Date.now();
         const handled = await this.opts.processor.process(round, { signal: this.opts.signal, heartbeat: payload.heartbeat });
         if (handled > 0) await this.commit(payload, round.slice(0, handled));
         this.reportSignals();
+        this.opts.onRound?.({
+          topic: batch.topic,
+          partition: batch.partition,
+          records: round.length,
+          handled,
+          firstOffset: round[0]!.message.offset,
+          lastCommittedOffset: handled > 0 ? round[handled - 1]!.message.offset : null,
+          durationMs: Date.now() - began,
+        });
         if (handled < round.length) return; // aborted: the rest comes again
       }
     } finally {

@@ -2,7 +2,7 @@
 // backpressure, DLQ, control commands, HTTP, lag and graceful shutdown. Apps give it a name,
 // their source topics and a RecordHandler; everything else is the same in every app.
 import { randomUUID } from 'node:crypto';
-import type { Consumer, Producer } from 'kafkajs';
+import type { Producer } from 'kafkajs';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { BackpressureController, Semaphore } from '@ingest-mesh/backpressure';
 import type { SinkCircuit } from '@ingest-mesh/circuit';
@@ -92,7 +92,8 @@ export async function startMeshApp(opts: MeshAppOptions): Promise<MeshApp> {
   const shutdown = new AbortController();
   const lastRecordTime = new Map<string, number>();
   const circuits = opts.circuits ?? [];
-  let loop: ConsumerLoop | undefined;
+  // Assigned below; backpressure transitions reach it only once it exists.
+  let loop: ConsumerLoop | undefined = undefined;
   const backpressure: BackpressureController = new BackpressureController({
     onTransition: (t) => {
       metrics.backpressureState(t.to);
@@ -142,6 +143,7 @@ export async function startMeshApp(opts: MeshAppOptions): Promise<MeshApp> {
     signal: shutdown.signal,
     lastRecordTime,
     circuitOpen,
+    onRound: (round) => void events.publish('batch.completed', { ...round }),
   });
 
   const act = async (action: AdminAction | { type: string; sampleRate?: number }): Promise<boolean> => {
