@@ -5,7 +5,7 @@
 # `meshsearch` (created when missing).
 
 SEARCH_USER=meshsearch
-SEARCH_TRANSPORT_PORT=9300
+SEARCH_TRANSPORT_PORT=${SEARCH_TRANSPORT_PORT:-9300}
 
 search_env_var() { printf 'SEARCH_URL'; }
 search_endpoint() { printf '%s' "${SEARCH_URL:-http://127.0.0.1:9200}"; }
