@@ -1,17 +1,26 @@
 #!/usr/bin/env bash
-# `npm start`: the whole mesh on this machine. Today that is the local stack; each app joins
-# this script as it lands (see README "Quick start").
+# `npm start`: the whole mesh on this machine with a demo flow — the local stack, the Avro
+# contracts in the registry, the apps, then a demo producer that shows where each record went.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 [[ -d node_modules/nx ]] || npm ci --no-audit --no-fund
-bash tools/stack/stack.sh up
-echo
+bash tools/stack/stack.sh up >/dev/null
 bash tools/stack/stack.sh status
+echo
+echo "Registering the Avro contracts (schemas/) in the schema registry:"
+node --conditions=@ingest-mesh/source --import tsx tools/schemas/register.ts
+echo
+bash tools/mesh/apps.sh up
+eval "$(bash tools/mesh/apps.sh env)"
+echo
+echo "Demo: good, duplicate and bad records into ingest.raw and the webhook…"
+node --conditions=@ingest-mesh/source --import tsx tools/demo/src/demo.ts
 cat <<'MSG'
 
-The stack is up. Endpoints are printed above as shell exports; every app and test reads them.
-  npm run stack:status   what is running
-  npm run stack:down     stop what `npm start` started (servers found already running are left alone)
-  npm test               every test, against this stack
+The mesh keeps running. Next:
+  curl -s localhost:8090/health/detailed     the router's state (backpressure, routes, lag)
+  curl -s localhost:8090/metrics             Prometheus metrics
+  npm run stack:status                       the stack
+  npm stop                                   stop the apps and the stack that `npm start` started
 MSG

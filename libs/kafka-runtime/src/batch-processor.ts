@@ -130,10 +130,12 @@ export class BatchProcessor {
   }
 
   private async publishDeferred(items: Item[], ctx: ProcessContext): Promise<void> {
-    const deferred = items.filter((i) => i.final === 'deferred').map((i) => i.record);
-    if (deferred.length === 0) return;
+    const deferredItems = items.filter((i) => i.final === 'deferred');
+    if (deferredItems.length === 0) return;
+    const deferred = deferredItems.map((i) => i.record);
     await this.untilDone('defer records', ctx, () => this.opts.handler.defer!(deferred));
     this.opts.metrics.records('deferred', deferred.length);
+    for (const i of deferredItems) i.counted = true;
   }
 
   /** One round trip for the whole suffix; duplicates become final, others get a reservation. */
@@ -232,7 +234,8 @@ export class BatchProcessor {
     const store = this.opts.idempotency;
     if (store) {
       const commit = finals.filter((i) => i.reserved && (i.final === 'written' || i.final === 'skipped'));
-      const release = [...newlyDead, ...(stop === undefined ? [] : suffix.slice(stop))].filter((i) => i.reserved);
+      const deferred = finals.filter((i) => i.final === 'deferred');
+      const release = [...newlyDead, ...deferred, ...(stop === undefined ? [] : suffix.slice(stop))].filter((i) => i.reserved);
       if (commit.length > 0) await this.untilDone('remember handled records', ctx, () => store.commit(commit.map((i) => i.key!)));
       if (release.length > 0) await this.untilDone('release reservations', ctx, () => store.release(release.map((i) => i.key!)));
       for (const i of [...commit, ...release]) i.reserved = false;
@@ -255,7 +258,7 @@ export class BatchProcessor {
 
   private count(finals: Item[]): void {
     const now = this.now();
-    for (const effect of ['written', 'skipped', 'duplicate'] as const) {
+    for (const effect of ['written', 'skipped', 'duplicate', 'deferred'] as const) {
       const done = finals.filter((i) => i.final === effect && !i.counted);
       if (done.length === 0) continue;
       this.opts.metrics.records(effect, done.length);

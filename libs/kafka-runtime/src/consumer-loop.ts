@@ -33,10 +33,18 @@ export interface RoundSummary {
   durationMs: number;
 }
 
+const IDLE_AFTER_MS = 5000;
+
 export class ConsumerLoop {
   private paused = false;
+  /** When the last round finished (ms); an idle loop reports no sink latency. */
+  lastRoundAt = 0;
+  /** The configured, unthrottled capacity: what in-flight depth is measured against. */
+  private readonly capacity: number;
 
-  constructor(private readonly opts: ConsumerLoopOptions) {}
+  constructor(private readonly opts: ConsumerLoopOptions) {
+    this.capacity = opts.partitionsConcurrently;
+  }
 
   async start(): Promise<void> {
     const { consumer, topics } = this.opts;
@@ -72,6 +80,7 @@ export class ConsumerLoop {
         const began = Date.now();
         const handled = await this.opts.processor.process(round, { signal: this.opts.signal, heartbeat: payload.heartbeat });
         if (handled > 0) await this.commit(payload, round.slice(0, handled));
+        this.lastRoundAt = Date.now();
         this.reportSignals();
         this.opts.onRound?.({
           topic: batch.topic,
@@ -98,13 +107,15 @@ export class ConsumerLoop {
     ]);
   }
 
-  private reportSignals(): void {
+  /** Feeds the automatic backpressure states; called after each round and on a timer when idle. */
+  reportSignals(now = Date.now()): void {
     const { concurrency, backpressure, processor } = this.opts;
+    const idle = now - this.lastRoundAt > IDLE_AFTER_MS;
     backpressure.apply({
       type: 'signals',
       inFlight: concurrency.inFlight,
-      maxInFlight: concurrency.limit,
-      sinkLatencyMs: processor.lastHandleMs,
+      maxInFlight: this.capacity,
+      sinkLatencyMs: idle ? 0 : processor.lastHandleMs,
       circuitOpen: this.opts.circuitOpen(),
     });
   }

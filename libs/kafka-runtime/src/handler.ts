@@ -20,7 +20,8 @@ export interface RecordMeta {
 }
 
 export type RecordOutcome =
-  | { status: 'done'; effect?: 'written' | 'skipped' }
+  /** deferred: parked on another topic for later replay (its dedupe reservation is released). */
+  | { status: 'done'; effect?: 'written' | 'skipped' | 'deferred' }
   | { status: 'failed'; error: unknown };
 
 export interface HandleContext {

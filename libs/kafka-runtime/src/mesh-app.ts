@@ -2,13 +2,13 @@
 // backpressure, DLQ, control commands, HTTP, lag and graceful shutdown. Apps give it a name,
 // their source topics and a RecordHandler; everything else is the same in every app.
 import { randomUUID } from 'node:crypto';
-import type { Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { BackpressureController, Semaphore } from '@ingest-mesh/backpressure';
 import type { SinkCircuit } from '@ingest-mesh/circuit';
 import { ControlCodec, ReplayGuard, type ControlCommand } from '@ingest-mesh/control';
 import { createRedisClient, RedisIdempotencyStore, waitUntilReady } from '@ingest-mesh/idempotency';
-import { createLogger, EventPublisher, startTelemetry, type Logger } from '@ingest-mesh/telemetry';
+import { createLogger, EventPublisher, startTelemetry, type Logger, type MeshMetrics } from '@ingest-mesh/telemetry';
 import { BatchProcessor } from './batch-processor.js';
 import { parseEnv, runtimeEnvShape, type RuntimeEnv } from './config.js';
 import { ConsumerLoop } from './consumer-loop.js';
@@ -18,12 +18,39 @@ import type { RecordHandler } from './handler.js';
 import { startHttpServer, type AdminAction, type HttpSurface, type RunningHttpServer } from './http-server.js';
 import { createKafka } from './kafka-client.js';
 import { sampleLag } from './lag-monitor.js';
-import { ensureTopics } from './topics.js';
+import { ensureTopics, type TopicSpec } from './topics.js';
+
+/** max.message.bytes of topics that must carry oversized records to the DLQ (8 MiB). */
+export const LARGE_MESSAGE_BYTES = 8 * 1024 * 1024;
+
+/** What an app's build step gets: the connected clients and state the runtime owns. */
+export interface AppContext {
+  env: RuntimeEnv;
+  instanceId: string;
+  kafka: Kafka;
+  producer: Producer;
+  registry: SchemaRegistry;
+  logger: Logger;
+  metrics: MeshMetrics;
+  backpressure: BackpressureController;
+}
+
+/** The app-specific parts, built once the runtime's clients are connected. */
+export interface AppParts {
+  handler: RecordHandler;
+  route?: HttpSurface['route'];
+  details?: () => Promise<Record<string, unknown>>;
+  onControl?: (command: ControlCommand) => Promise<boolean>;
+  /** Called on shutdown after the consumer stopped, before the producer disconnects. */
+  close?: () => Promise<void>;
+}
 
 export interface MeshAppOptions {
   app: string;
   topics: string[];
-  handler: RecordHandler;
+  /** Either a handler, or `build` for apps that need the runtime's producer, registry… */
+  handler?: RecordHandler;
+  build?: (ctx: AppContext) => Promise<AppParts>;
   groupId?: string;
   env?: RuntimeEnv;
   /** Deduplicate records whose describe() returns a dedupe identity (Redis at REDIS_URL). */
@@ -37,7 +64,7 @@ export interface MeshAppOptions {
   /** Extra HTTP routes (e.g. a webhook source). */
   route?: HttpSurface['route'];
   /** Topics to create when missing, beyond the DLQ, control and events topics. */
-  ensureTopics?: string[];
+  ensureTopics?: (string | TopicSpec)[];
 }
 
 export interface MeshApp {
@@ -58,7 +85,7 @@ export async function startMeshApp(opts: MeshAppOptions): Promise<MeshApp> {
   const { metrics } = telemetry;
   const kafka = createKafka({ clientId: instanceId, brokers: env.KAFKA_BROKERS, logger });
   const admin = kafka.admin();
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: false });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   // A short fetch wait: idle fetches return sooner, so shutdown and pause take effect quickly.
   const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout: 30_000, heartbeatInterval: 3000, maxWaitTimeInMs: 500 });
   const controlConsumer = kafka.consumer({ groupId: `${groupId}.control.${instanceId}`, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
@@ -67,7 +94,10 @@ export async function startMeshApp(opts: MeshAppOptions): Promise<MeshApp> {
 
   await admin.connect();
   await ensureTopics(admin, [
-    ...[dlq.topic, env.MESH_CONTROL_TOPIC, env.MESH_EVENTS_TOPIC, ...(opts.ensureTopics ?? [])].map((topic) => ({ topic })),
+    // The DLQ keeps original bytes, so it must take records as large as any source topic does.
+    { topic: dlq.topic, configEntries: [{ name: 'max.message.bytes', value: String(LARGE_MESSAGE_BYTES) }] },
+    ...[env.MESH_CONTROL_TOPIC, env.MESH_EVENTS_TOPIC].map((topic) => ({ topic })),
+    ...(opts.ensureTopics ?? []).map((t) => (typeof t === 'string' ? { topic: t } : t)),
   ]);
   await producer.connect();
   const events = new EventPublisher({ producer, registry, topic: env.MESH_EVENTS_TOPIC, app: opts.app, instance: instanceId, logger, metrics });
@@ -106,8 +136,7 @@ export async function startMeshApp(opts: MeshAppOptions): Promise<MeshApp> {
   });
   metrics.backpressureState(backpressure.state);
   const circuitOpen = () => circuits.some((c) => c.state === 'open');
-  const signalCircuits = () =>
-    backpressure.apply({ type: 'signals', inFlight: concurrency.inFlight, maxInFlight: concurrency.limit, sinkLatencyMs: 0, circuitOpen: circuitOpen() });
+  const signalCircuits = () => loop?.reportSignals();
   for (const circuit of circuits) {
     circuit.onOpen(() => {
       metrics.circuitState(circuit.name, 'open');
@@ -122,8 +151,9 @@ export async function startMeshApp(opts: MeshAppOptions): Promise<MeshApp> {
     });
   }
 
+  const parts = await buildParts(opts, { env, instanceId, kafka, producer, registry, logger, metrics, backpressure });
   const processor = new BatchProcessor({
-    handler: opts.handler,
+    handler: parts.handler,
     deadLetters: dlq,
     backpressure,
     metrics,
@@ -170,7 +200,7 @@ export async function startMeshApp(opts: MeshAppOptions): Promise<MeshApp> {
     apply: async (cmd) => {
       const sampleRate = cmd.args['sampleRate'] === undefined ? undefined : Number(cmd.args['sampleRate']);
       if (await act({ type: cmd.type, ...(sampleRate === undefined ? {} : { sampleRate }) })) return true;
-      return opts.onControl ? opts.onControl(cmd) : false;
+      return parts.onControl ? parts.onControl(cmd) : false;
     },
     report: (verdict: ControlVerdict) => reportControl(verdict),
   });
@@ -206,7 +236,7 @@ export async function startMeshApp(opts: MeshAppOptions): Promise<MeshApp> {
       backpressure: { state: backpressure.state, sampleRate: backpressure.sampleRate, inFlight: concurrency.inFlight, limit: concurrency.limit },
       circuits: circuits.map((c) => ({ name: c.name, state: c.state, ...c.stats() })),
       lag: lastLag,
-      ...(opts.details ? await opts.details() : {}),
+      ...(parts.details ? await parts.details() : {}),
     }),
     metrics: telemetry.metricsHandler,
     admin: async (action) => {
@@ -214,7 +244,7 @@ export async function startMeshApp(opts: MeshAppOptions): Promise<MeshApp> {
       logger.info({ action }, 'admin action applied');
       return { state: backpressure.state, sampleRate: backpressure.sampleRate };
     },
-    ...(opts.route ? { route: opts.route } : {}),
+    ...(parts.route ? { route: parts.route } : {}),
   };
   const http: RunningHttpServer = await startHttpServer({ host: env.MESH_HTTP_HOST, port: env.MESH_HTTP_PORT, adminToken: env.MESH_ADMIN_TOKEN, surface });
 
@@ -233,6 +263,9 @@ export async function startMeshApp(opts: MeshAppOptions): Promise<MeshApp> {
       .catch((err: unknown) => logger.warn({ err }, 'could not sample consumer lag'));
   }, env.MESH_LAG_INTERVAL_MS);
   lagTimer.unref();
+  // Automatic states also recover while no records flow (no rounds report then).
+  const signalsTimer = setInterval(() => loop?.reportSignals(), 2000);
+  signalsTimer.unref();
 
   await consumer.connect();
   await controlConsumer.connect();
@@ -247,11 +280,13 @@ export async function startMeshApp(opts: MeshAppOptions): Promise<MeshApp> {
       stopping = true;
       logger.info({ reason }, 'stopping: no new fetches, finishing in-flight batches');
       clearInterval(lagTimer);
+      clearInterval(signalsTimer);
       consumer.pause(opts.topics.map((topic) => ({ topic })));
       shutdown.abort();
       await consumer.stop(); // waits for the batch in progress, which commits what it handled
       await consumer.disconnect();
       await controlConsumer.disconnect();
+      await parts.close?.();
       await events.publish('app.stopped', { instance: instanceId, reason });
       await producer.disconnect();
       await admin.disconnect();
@@ -265,15 +300,30 @@ export async function startMeshApp(opts: MeshAppOptions): Promise<MeshApp> {
   return { instanceId, httpPort: http.port, logger, producer, backpressure, stop };
 }
 
+async function buildParts(opts: MeshAppOptions, ctx: AppContext): Promise<AppParts> {
+  if (opts.build) return opts.build(ctx);
+  if (!opts.handler) throw new TypeError(`${opts.app}: give startMeshApp a handler or a build function`);
+  return {
+    handler: opts.handler,
+    ...(opts.route ? { route: opts.route } : {}),
+    ...(opts.details ? { details: opts.details } : {}),
+    ...(opts.onControl ? { onControl: opts.onControl } : {}),
+  };
+}
+
 /** Runs an app until SIGTERM/SIGINT, then stops it gracefully within MESH_SHUTDOWN_DEADLINE_MS. */
 export async function runMeshApp(opts: MeshAppOptions): Promise<MeshApp> {
   const env = opts.env ?? parseEnv(runtimeEnvShape);
-  const app = await startMeshApp({ ...opts, env });
+  return stopOnSignals(await startMeshApp({ ...opts, env }), env.MESH_SHUTDOWN_DEADLINE_MS);
+}
+
+/** On SIGTERM/SIGINT: stop the app, exit 0; exit 1 if it fails or the deadline passes first. */
+export function stopOnSignals(app: MeshApp, deadlineMs: number): MeshApp {
   const onSignal = (signal: NodeJS.Signals) => {
     const deadline = setTimeout(() => {
-      app.logger.error({ signal, deadlineMs: env.MESH_SHUTDOWN_DEADLINE_MS }, 'shutdown deadline passed; exiting with in-flight work uncommitted');
+      app.logger.error({ signal, deadlineMs }, 'shutdown deadline passed; exiting with in-flight work uncommitted');
       process.exit(1);
-    }, env.MESH_SHUTDOWN_DEADLINE_MS);
+    }, deadlineMs);
     deadline.unref();
     app.stop(`received ${signal}`).then(
       () => process.exit(0),

@@ -1,0 +1,19 @@
+// The router's environment: the runtime's variables plus its own, validated at start-up.
+import path from 'node:path';
+import { env, parseEnv, runtimeEnvShape } from '@ingest-mesh/kafka-runtime';
+
+export const routerEnvShape = {
+  ...runtimeEnvShape,
+  ROUTER_CONFIG: env.string('apps/ingest-router/config/router.yaml').default(path.resolve(import.meta.dirname, '../config/router.yaml')),
+  ROUTER_SOURCE_TOPIC: env.string('ingest.raw').default('ingest.raw'),
+  ROUTER_DEFERRED_TOPIC: env.string('ingest.deferred').default('ingest.deferred'),
+  ROUTER_ROUTES_TOPIC: env.string('mesh.routes').default('mesh.routes'),
+  ROUTER_WEBHOOK_MAX_BODY_BYTES: env.int(1024, 256 * 1024 * 1024, 5 * 1024 * 1024),
+  ROUTER_SCHEMA_REFRESH_MS: env.int(1000, 3_600_000, 30_000),
+};
+
+export type RouterEnv = ReturnType<typeof loadRouterEnv>;
+
+export function loadRouterEnv(source: NodeJS.ProcessEnv = process.env) {
+  return parseEnv(routerEnvShape, source);
+}

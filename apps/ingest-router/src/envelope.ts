@@ -1,0 +1,125 @@
+// The envelope every raw record carries (JSON, or Confluent-framed Avro of mesh.RawEnvelope),
+// checked field by field. Bad bytes and bad fields become typed errors with a reason code.
+import { InvalidPayloadError, PayloadTooLargeError, ValidationError } from '@ingest-mesh/reason-codes';
+import { z } from 'zod';
+
+export type Priority = 'high' | 'normal' | 'low';
+export type Operation = 'upsert' | 'delete';
+
+export interface Envelope {
+  tenant: string;
+  source: string;
+  entityType: string;
+  id: string;
+  revision: number;
+  occurredAt: Date;
+  priority: Priority;
+  op: Operation;
+  /** The entity as JSON (JSON envelopes), or already decoded Avro (Avro envelopes), or null for delete. */
+  payload: unknown;
+  /** Framed Avro bytes of the entity when the envelope was Avro. */
+  payloadAvro?: Buffer | undefined;
+  traceparent?: string | undefined;
+}
+
+const name = z.string({ error: 'expected a non-empty string' }).trim().min(1, { error: 'expected a non-empty string' }).max(256, { error: 'longer than 256 characters' });
+
+const revision = z.union([z.number(), z.string()], { error: 'expected a non-negative integer up to 2^53-1' }).transform((v, ctx) => {
+  const text = typeof v === 'string' ? v.trim() : typeof v === 'number' && !Number.isSafeInteger(v) ? 'x' : String(v);
+  if (!/^\d{1,16}$/.test(text) || !Number.isSafeInteger(Number(text))) {
+    ctx.addIssue({ code: 'custom', message: 'expected a non-negative integer up to 2^53-1' });
+    return z.NEVER;
+  }
+  return Number(text);
+});
+
+const occurredAt = z.union([z.string(), z.number()], { error: 'expected an ISO-8601 time or epoch milliseconds' }).transform((v, ctx) => {
+  const date = new Date(v);
+  if (Number.isNaN(date.getTime())) {
+    ctx.addIssue({ code: 'custom', message: 'expected an ISO-8601 time or epoch milliseconds' });
+    return z.NEVER;
+  }
+  return date;
+});
+
+export const envelopeSchema = z.object({
+  tenant: name,
+  source: name,
+  entityType: name,
+  id: name,
+  revision,
+  occurredAt: occurredAt.optional(),
+  priority: z.enum(['high', 'normal', 'low'], { error: 'expected high, normal or low' }).optional(),
+  op: z.enum(['upsert', 'delete'], { error: 'expected upsert or delete' }).optional(),
+  payload: z.union([z.record(z.string(), z.unknown()), z.null()], { error: 'expected an object (or null for op delete)' }).optional(),
+  traceparent: z.string().optional(),
+});
+
+export interface FieldProblem {
+  field: string;
+  problem: string;
+}
+
+/** Field-level problems of a would-be envelope, or the envelope. */
+export function checkEnvelope(value: unknown, now: () => Date = () => new Date()): { ok: true; envelope: Envelope } | { ok: false; problems: FieldProblem[] } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, problems: [{ field: '', problem: 'expected a JSON object' }] };
+  const parsed = envelopeSchema.safeParse(value);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map((i) => {
+        const top = i.path[0];
+        const missing = i.path.length === 1 && typeof top === 'string' && (value as Record<string, unknown>)[top] === undefined;
+        return { field: i.path.join('.') || '', problem: missing ? 'required field missing' : i.message };
+      }),
+    };
+  }
+  const e = parsed.data;
+  const op = e.op ?? 'upsert';
+  if (op === 'upsert' && (e.payload === undefined || e.payload === null)) return { ok: false, problems: [{ field: 'payload', problem: 'required for op upsert' }] };
+  return {
+    ok: true,
+    envelope: {
+      tenant: e.tenant,
+      source: e.source,
+      entityType: e.entityType,
+      id: e.id,
+      revision: e.revision,
+      occurredAt: e.occurredAt ?? now(),
+      priority: e.priority ?? 'normal',
+      op,
+      payload: op === 'delete' ? null : e.payload,
+      traceparent: e.traceparent,
+    },
+  };
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A JSON envelope from raw bytes: size, UTF-8, JSON, then fields. */
+export function parseJsonEnvelope(bytes: Buffer, maxRecordBytes: number): Envelope {
+  if (bytes.length > maxRecordBytes) {
+    throw new PayloadTooLargeError(`record is ${bytes.length} bytes; the limit is ${maxRecordBytes} (limits.maxRecordBytes)`);
+  }
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw new InvalidPayloadError('record is not valid UTF-8 (and not Confluent-framed Avro)');
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new InvalidPayloadError(`record is not JSON: ${(err as Error).message}`);
+  }
+  return envelopeOrThrow(json);
+}
+
+export function envelopeOrThrow(value: unknown): Envelope {
+  const checked = checkEnvelope(value);
+  if (checked.ok) return checked.envelope;
+  const first = checked.problems[0]!;
+  const all = checked.problems.map((p) => `${p.field || '(record)'}: ${p.problem}`).join('; ');
+  throw new ValidationError(`invalid envelope: ${all}`, { field: first.field, rule: 'envelope' });
+}

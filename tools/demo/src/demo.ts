@@ -1,0 +1,76 @@
+// `npm start`'s demo flow: sends good, duplicate and bad records to the running router (raw
+// topic and webhook), then watches the sink topics and the DLQ and prints where each went.
+// Exits 1 if any record did not end where it should.
+import { randomUUID } from 'node:crypto';
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { SchemaCatalog, SINK_RECORD_SUBJECT } from '@ingest-mesh/avro';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { demoRecords, type DemoRecord } from './records.js';
+import { observe, type Seen } from './observe.js';
+
+const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+const routerUrl = process.env.ROUTER_URL ?? 'http://127.0.0.1:8090';
+const token = process.env.ROUTER_TOKEN_ACME;
+const run = randomUUID().slice(0, 6);
+const watched = ['sink.postgres', 'sink.search', 'dlq.ingest-router'];
+
+const kafka = new Kafka({ clientId: `demo-${run}`, brokers, logLevel: logLevel.NOTHING });
+const registry = new SchemaRegistry({ host: process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7' });
+const records = demoRecords(run);
+
+const admin = kafka.admin();
+await admin.connect();
+const from = new Map<string, Map<number, string>>();
+for (const topic of watched) from.set(topic, new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, p.high])));
+await admin.disconnect();
+
+const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+await producer.connect();
+await producer.send({ topic: 'ingest.raw', acks: -1, messages: records.filter((r) => r.via === 'raw').map((r) => ({ key: r.key, value: r.value })) });
+await producer.disconnect();
+for (const r of records.filter((x) => x.via === 'webhook')) await postWebhook(r);
+
+const seen = await observe({ kafka, from, keys: new Set(records.map((r) => r.key)), timeoutMs: 30_000, settle: (s) => records.every((r) => describe(r, s) === r.expect) });
+let wrong = 0;
+console.log(`\n${'record'.padEnd(32)} ${'via'.padEnd(8)} ${'went to'.padEnd(30)} expected`);
+for (const r of records) {
+  const got = describe(r, seen);
+  if (got !== r.expect) wrong += 1;
+  console.log(`${r.label.padEnd(32)} ${r.via.padEnd(8)} ${got.padEnd(30)} ${got === r.expect ? 'ok' : `EXPECTED ${r.expect}`}`);
+}
+await showOneSinkRecord(seen);
+console.log(wrong === 0 ? '\nEvery record went where it should.' : `\n${wrong} record(s) did not go where expected.`);
+process.exit(wrong === 0 ? 0 : 1);
+
+function describe(r: DemoRecord, s: Seen): string {
+  const hits = s.get(r.key) ?? [];
+  const sameKey = records.filter((x) => x.key === r.key);
+  // A duplicate is the second of two identical records that left one trace.
+  if (sameKey.length > 1 && sameKey.indexOf(r) > 0) return hits.filter((h) => h.topic === 'sink.postgres').length === 1 ? 'skipped (duplicate)' : 'delivered twice';
+  const dlq = hits.find((h) => h.topic === 'dlq.ingest-router');
+  if (dlq) return `DLQ ${dlq.reason}`;
+  const sinks = [...new Set(hits.map((h) => h.topic))].sort();
+  return sinks.length > 0 ? sinks.join(' + ') : 'nowhere (yet)';
+}
+
+async function postWebhook(r: DemoRecord): Promise<void> {
+  if (!token) throw new Error('ROUTER_TOKEN_ACME is not set: run the demo through `npm start` (it loads .stack/mesh.env)');
+  const [tenant, entityType] = r.key.split(':');
+  const res = await fetch(`${routerUrl}/ingest/${tenant}/${entityType}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: r.value,
+  });
+  if (res.status !== 202) throw new Error(`webhook answered ${res.status}: ${await res.text()}`);
+}
+
+async function showOneSinkRecord(s: Seen): Promise<void> {
+  const hit = [...s.values()].flat().find((h) => h.topic === 'sink.postgres' && h.value);
+  if (!hit?.value) return;
+  const catalog = new SchemaCatalog({ registry });
+  const { value } = await catalog.decodeLatest(hit.value, SINK_RECORD_SUBJECT);
+  const sink = value as Record<string, unknown> & { payload: Buffer | null };
+  const entity = sink.payload ? (await catalog.decode(sink.payload)).value : null;
+  console.log(`\nOne SinkRecord from sink.postgres (key ${hit.key}):`);
+  console.log(JSON.stringify({ ...sink, payload: entity }, null, 2));
+}

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Runs the mesh's apps on this machine, next to the local stack (tools/stack):
+#   apps.sh up [app...]     start the apps that are not running and wait until they are ready
+#   apps.sh down            stop the apps apps.sh started (SIGTERM: they finish and commit first)
+#   apps.sh status          one line per app
+#   apps.sh env             the local secrets as shell exports (for the CLIs and the demo)
+# Secrets for local runs (admin token, control secret, webhook tokens) are generated once into
+# .stack/mesh.env (git-ignored, mode 600); they never live in the repository.
+set -euo pipefail
+# shellcheck source=../stack/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../stack/lib.sh"
+
+APPS=(ingest-router)
+declare -A APP_PORT=([ingest-router]=8090)
+SECRETS_FILE="$STACK_HOME/mesh.env"
+
+ensure_secrets() {
+  mkdir -p "$STACK_HOME"
+  if [[ ! -f $SECRETS_FILE ]]; then
+    (
+      umask 077
+      {
+        printf 'MESH_ADMIN_TOKEN=%s\n' "$(openssl rand -hex 24)"
+        printf 'MESH_CONTROL_SECRET=%s\n' "$(openssl rand -hex 32)"
+        printf 'ROUTER_TOKEN_ACME=%s\n' "$(openssl rand -hex 24)"
+        printf 'ROUTER_TOKEN_GLOBEX=%s\n' "$(openssl rand -hex 24)"
+      } >"$SECRETS_FILE"
+    )
+  fi
+  set -a
+  # shellcheck source=/dev/null
+  . "$SECRETS_FILE"
+  set +a
+}
+
+app_ready() {
+  curl -fsS --connect-timeout 1 -m 2 "http://127.0.0.1:${APP_PORT[$1]}/health/ready" >/dev/null 2>&1
+}
+
+cmd_up() {
+  ensure_secrets
+  local app
+  for app in "${@:-${APPS[@]}}"; do
+    if ours_alive "$app"; then
+      say "$app: running (http://127.0.0.1:${APP_PORT[$app]})"
+      continue
+    fi
+    port_open 127.0.0.1 "${APP_PORT[$app]}" && fail "$app" "port ${APP_PORT[$app]} is taken; stop what listens there"
+    MESH_HTTP_PORT=${APP_PORT[$app]} start_daemon "$app" node --conditions=@ingest-mesh/source --import tsx "$STACK_ROOT/apps/$app/src/main.ts"
+    local i
+    for ((i = 0; i < 120; i++)); do
+      app_ready "$app" && break
+      ours_alive "$app" || fail "$app" "exited during start-up; see $(tail_hint "$app")"
+      sleep 0.5
+    done
+    app_ready "$app" || fail "$app" "not ready after 60s; see $LOG_DIR/$app.log"
+    say "$app: started (http://127.0.0.1:${APP_PORT[$app]}, log $LOG_DIR/$app.log)"
+  done
+}
+
+cmd_down() {
+  local app
+  for app in "${APPS[@]}"; do
+    if [[ -f $(pidfile "$app") ]]; then
+      stop_daemon "$app" 35
+      say "$app: stopped"
+    fi
+  done
+}
+
+cmd_status() {
+  local app
+  for app in "${APPS[@]}"; do
+    if app_ready "$app"; then printf '%-16s http://127.0.0.1:%s  ready\n' "$app" "${APP_PORT[$app]}"
+    elif ours_alive "$app"; then printf '%-16s http://127.0.0.1:%s  not ready\n' "$app" "${APP_PORT[$app]}"
+    else printf '%-16s http://127.0.0.1:%s  down\n' "$app" "${APP_PORT[$app]}"; fi
+  done
+}
+
+case "${1:-}" in
+  up) shift; cmd_up "$@" ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  env) ensure_secrets; sed 's/^/export /' "$SECRETS_FILE" ;;
+  *) echo "usage: apps.sh up [app...] | down | status | env" >&2; exit 2 ;;
+esac
