@@ -3,7 +3,6 @@
 // freeze with SIGSTOP, in the middle of batches. The stack's Redis is never touched here.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -11,21 +10,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { IdempotencyUnavailableError } from './errors.js';
 import { createRedisClient, waitUntilReady } from './redis-client.js';
 import { RedisIdempotencyStore } from './redis-idempotency-store.js';
+import { freePort } from '@ingest-mesh/testing';
 
 const keysOf = (n: number, tag: string) => Array.from({ length: n }, (_, i) => `${tag}-${i}`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A loopback port nothing listens on (bound by the OS, then released). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Settles within `ms` or fails the test: proves a call fails fast instead of hanging. */
 async function settledWithin<T>(ms: number, promise: Promise<T>): Promise<PromiseSettledResult<T>> {

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { ControlCodec, newCommand, publishCommand, signCommand, type ControlCommandType } from '@ingest-mesh/control';
 import { decodeMeshEvent, type MeshEvent } from '@ingest-mesh/telemetry';
+import { waitFor } from '@ingest-mesh/testing';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv, runtimeEnvShape } from './config.js';
@@ -27,18 +28,8 @@ let producer: Producer;
 let eventsConsumer: Consumer;
 let base: string;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 const detailed = async () => (await (await fetch(`${base}/health/detailed`)).json()) as { backpressure: { state: string; sampleRate: number } };
-const stateIs = (state: string) => until(`state ${state}`, async () => ((await detailed()).backpressure.state === state ? true : undefined));
+const stateIs = (state: string) => waitFor(`state ${state}`, async () => ((await detailed()).backpressure.state === state ? true : undefined));
 
 async function command(type: ControlCommandType, signWith = secret, args: Record<string, string> = {}) {
   const cmd = signCommand(newCommand({ type, target: { app: appName }, args, issuedBy: 'control-admin.int.spec' }), signWith);
@@ -72,7 +63,7 @@ beforeAll(async () => {
       if (event.app === appName) events.push(event);
     },
   });
-  await until('the app to be ready', async () => ((await fetch(`${base}/health/ready`)).status === 200 ? true : undefined), 60_000);
+  await waitFor('the app to be ready', async () => ((await fetch(`${base}/health/ready`)).status === 200 ? true : undefined), 60_000);
 }, 120_000);
 
 afterAll(async () => {
@@ -98,14 +89,14 @@ describe('control commands', () => {
     expect((await detailed()).backpressure.sampleRate).toBe(0.3);
     await command('resume');
     await stateIs('normal');
-    const applied = await until('control.applied events', async () => (events.filter((e) => e.type === 'control.applied').length >= 4 ? events : undefined));
+    const applied = await waitFor('control.applied events', async () => (events.filter((e) => e.type === 'control.applied').length >= 4 ? events : undefined));
     expect(applied.filter((e) => e.type === 'control.applied').map((e) => e.data['type'])).toEqual(['drain', 'resume', 'brownout', 'resume']);
   });
 
   it('rejects a forged command and garbage, reports both, and changes nothing', async () => {
     const forged = await command('pause', `another-secret-${randomUUID()}`);
     await producer.send({ topic: controlTopic, messages: [{ value: Buffer.from('not a command at all') }] });
-    const rejected = await until('two control.rejected events', async () => {
+    const rejected = await waitFor('two control.rejected events', async () => {
       const r = events.filter((e) => e.type === 'control.rejected');
       return r.length >= 2 ? r : undefined;
     });

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import pg from 'pg';
 import { createRedisClient, dedupeKey, RedisIdempotencyStore, waitUntilReady } from '@ingest-mesh/idempotency';
+import { waitFor } from '@ingest-mesh/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DLQ_HEADERS, headerString } from './headers.js';
 
@@ -100,16 +101,6 @@ async function committed(): Promise<Map<number, bigint>> {
   return new Map(offsets!.partitions.map((p) => [p.partition, BigInt(p.offset)]));
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 interface Read { partition: number; message: KafkaMessage }
 
 async function readAll(fromTopic: string): Promise<Read[]> {
@@ -120,7 +111,7 @@ async function readAll(fromTopic: string): Promise<Read[]> {
   await consumer.connect();
   await consumer.subscribe({ topics: [fromTopic], fromBeginning: true });
   await consumer.run({ eachMessage: async ({ partition, message }) => void seen.push({ partition, message }) });
-  await until(`${total} messages on ${fromTopic}`, async () => (seen.length >= total ? true : undefined));
+  await waitFor(`${total} messages on ${fromTopic}`, async () => (seen.length >= total ? true : undefined), 90_000);
   await consumer.disconnect();
   return seen;
 }
@@ -173,7 +164,7 @@ describe('kafka-runtime on the real stack', () => {
     app = startApp();
     await started(app); // its SIGTERM handler is installed from here on
     const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]));
-    await until('the group to commit every record', async () => {
+    await waitFor('the group to commit every record', async () => {
       const offsets = await committed();
       return [...ends].every(([p, end]) => offsets.get(p) === end) ? true : undefined;
     }, 120_000);

@@ -5,23 +5,16 @@ import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '@ingest-mesh/testing';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const stackSh = path.join(root, 'tools/stack/stack.sh');
 const home = mkdtempSync(path.join(os.tmpdir(), 'mesh-registry-'));
 chmodSync(home, 0o755);
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function stack(env: Record<string, string>, ...args: string[]) {
   const res = spawnSync('bash', [stackSh, ...args], {

@@ -5,7 +5,7 @@ import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { requireVersion, stackVersions } from '@ingest-mesh/testing';
+import { freePort, requireVersion, stackVersions } from '@ingest-mesh/testing';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -30,13 +30,6 @@ function stack(home: string, env: Record<string, string>, ...args: string[]) {
   return { status: res.status, stdout: res.stdout, stderr: res.stderr };
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function occupiedPort(): Promise<number> {
   const server = net.createServer((socket) => {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const root = path.resolve(import.meta.dirname, '../../..');
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'mesh-boundaries-'));
 
-interface Project { dir: string; name: string; type: 'application' | 'library'; tags: string[]; source: string }
+interface Project { dir: string; name: string; type: 'application' | 'library'; tags: string[]; source: string; spec?: string }
 
 const projects: Project[] = [
   { dir: 'apps/alpha', name: 'alpha', type: 'application', tags: ['type:app', 'scope:alpha'],
@@ -21,6 +21,10 @@ const projects: Project[] = [
   { dir: 'libs/gamma', name: 'gamma', type: 'library', tags: ['type:lib', 'scope:shared'],
     source: "import { beta } from '@scratch/beta';\nexport const gamma = beta;\n" },
   { dir: 'libs/delta', name: 'delta', type: 'library', tags: ['type:lib', 'scope:shared'], source: 'export const delta = 2;\n' },
+  { dir: 'tools/testkit', name: 'testkit', type: 'library', tags: ['type:test', 'scope:shared'], source: 'export const testkit = 3;\n' },
+  { dir: 'libs/epsilon', name: 'epsilon', type: 'library', tags: ['type:lib', 'scope:shared'],
+    source: "import { testkit } from '@scratch/testkit';\nexport const epsilon = testkit;\n",
+    spec: "import { testkit } from '@scratch/testkit';\nexport const used = testkit;\n" },
 ];
 
 let lint: Map<string, string[]>;
@@ -36,12 +40,13 @@ beforeAll(() => {
     mkdirSync(path.join(scratch, p.dir, 'src'), { recursive: true });
     writeFileSync(path.join(scratch, p.dir, 'project.json'), JSON.stringify({ name: p.name, projectType: p.type, tags: p.tags, sourceRoot: `${p.dir}/src` }));
     writeFileSync(path.join(scratch, p.dir, 'src/index.ts'), p.source);
+    if (p.spec) writeFileSync(path.join(scratch, p.dir, `src/${p.name}.spec.ts`), p.spec);
   }
   execFileSync('git', ['init', '-q'], { cwd: scratch });
   const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' };
   // The rule reads Nx's cached project graph: compute it first.
   execFileSync(path.join(root, 'node_modules/.bin/nx'), ['show', 'projects'], { cwd: scratch, env, stdio: 'pipe' });
-  const res = spawnSync(path.join(root, 'node_modules/.bin/eslint'), ['apps', 'libs', '--format', 'json'], { cwd: scratch, env, encoding: 'utf8' });
+  const res = spawnSync(path.join(root, 'node_modules/.bin/eslint'), ['apps', 'libs', 'tools', '--format', 'json'], { cwd: scratch, env, encoding: 'utf8' });
   const report = JSON.parse(res.stdout) as { filePath: string; messages: { ruleId: string | null; message: string }[] }[];
   lint = new Map(report.map((r) => [path.relative(scratch, r.filePath), r.messages.filter((m) => m.ruleId === '@nx/enforce-module-boundaries').map((m) => m.message)]));
 }, 120_000);
@@ -57,5 +62,9 @@ describe('@nx/enforce-module-boundaries', () => {
   });
   it('allows an app importing a lib', () => {
     expect(lint.get('apps/omega/src/index.ts')).toEqual([]);
+  });
+  it('keeps the test harness out of lib code but lets the lib\'s tests use it', () => {
+    expect(lint.get('libs/epsilon/src/index.ts')).toEqual(['A project tagged with "type:lib" can only depend on libs tagged with "type:lib"']);
+    expect(lint.get('libs/epsilon/src/epsilon.spec.ts')).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 // MESH_STACK=testcontainers: the same five components as tools/stack, in Docker, for laptops
 // with a Docker engine. CI machines have none, so CI exercises the local path instead.
-import net from 'node:net';
+import { freePort } from './net.js';
 import { requireVersion, stackVersions } from './versions.js';
 import type { StackEndpoints } from './stack-env.js';
 
@@ -104,14 +104,3 @@ export async function startContainerStack(): Promise<ContainerStack> {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
