@@ -96,11 +96,16 @@ export function checkEnvelope(value: unknown, now: () => Date = () => new Date()
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** A JSON envelope from raw bytes: size, UTF-8, JSON, then fields. */
-export function parseJsonEnvelope(bytes: Buffer, maxRecordBytes: number): Envelope {
+/** PayloadTooLargeError for a record (JSON or Avro) over limits.maxRecordBytes. */
+export function assertRecordSize(bytes: Buffer, maxRecordBytes: number): void {
   if (bytes.length > maxRecordBytes) {
     throw new PayloadTooLargeError(`record is ${bytes.length} bytes; the limit is ${maxRecordBytes} (limits.maxRecordBytes)`);
   }
+}
+
+/** A JSON envelope from raw bytes: size, UTF-8, JSON, then fields. */
+export function parseJsonEnvelope(bytes: Buffer, maxRecordBytes: number): Envelope {
+  assertRecordSize(bytes, maxRecordBytes);
   let text: string;
   try {
     text = utf8.decode(bytes);

@@ -9,7 +9,7 @@ import { SchemaDriftError, UnknownRouteError, UnknownTenantError, type Validatio
 import { childTraceparent, traceparentFromHeaders } from '@ingest-mesh/telemetry';
 import type { IHeaders, KafkaMessage, Message, Producer } from 'kafkajs';
 import type { Envelope } from './envelope.js';
-import { parseJsonEnvelope } from './envelope.js';
+import { assertRecordSize, parseJsonEnvelope } from './envelope.js';
 
 export interface ResolvedRoute {
   sinks: string[];
@@ -26,6 +26,8 @@ export interface RouterPipelineOptions {
   tenants: ReadonlyMap<string, TokenBucket>;
   deferredTopic: string;
   maxRecordBytes: number;
+  /** Creates sink topics a live route override names for the first time (cached; no I/O once known). */
+  ensureTopics(topics: string[]): Promise<void>;
   /** Decodes a Confluent-framed Avro RawEnvelope (async: the writer schema may need fetching). */
   decodeAvroEnvelope(bytes: Buffer): Promise<Envelope>;
   now?: () => Date;
@@ -44,7 +46,10 @@ export class RouterPipeline implements RecordHandler {
   /** Without I/O: JSON envelopes are parsed here (and kept for handle); Avro ones in handle. */
   describe(record: InboundRecord): RecordMeta {
     const value = record.message.value;
-    if (!value || isFramed(value)) return {};
+    if (!value) return {};
+    // Avro ones are size-checked here too: an oversized one would fail the round's sink produce.
+    assertRecordSize(value, this.opts.maxRecordBytes);
+    if (isFramed(value)) return {};
     const e = parseJsonEnvelope(value, this.opts.maxRecordBytes);
     this.envelopes.set(record.message, e);
     return { tenant: e.tenant, priority: e.priority, dedupe: { tenant: e.tenant, source: e.source, entityType: e.entityType, id: e.id, revision: e.revision } };
@@ -78,7 +83,9 @@ export class RouterPipeline implements RecordHandler {
     const topicMessages = [...out].map(([topic, messages]) => ({ topic, messages }));
     if (deferred.length > 0) topicMessages.push({ topic: this.opts.deferredTopic, messages: deferred });
     // One produce request for the round; a failure fails every routed record (retried in order).
-    if (topicMessages.length > 0) await this.opts.producer.sendBatch({ topicMessages, acks: -1 });
+    if (topicMessages.length === 0) return outcomes;
+    await this.opts.ensureTopics(topicMessages.map((t) => t.topic));
+    await this.opts.producer.sendBatch({ topicMessages, acks: -1 });
     return outcomes;
   }
 
@@ -110,6 +117,7 @@ export class RouterPipeline implements RecordHandler {
     if (!route || route.topics.length === 0) {
       throw new UnknownRouteError(`no route sends entity type "${e.entityType}" of tenant "${e.tenant}" to a sink (router config entityTypes, or an override on mesh.routes)`);
     }
+    const headers = forwardHeaders(original.headers, e.traceparent);
     const value = await this.opts.catalog.encode(SINK_RECORD_SUBJECT, {
       tenant: e.tenant,
       source: e.source,
@@ -121,11 +129,10 @@ export class RouterPipeline implements RecordHandler {
       op: e.op,
       payloadSchemaId: payload ? reader.id : null,
       payload,
-      traceparent: e.traceparent ?? null,
+      traceparent: String(headers.traceparent), // the router's span, as in the header
       routedAt: this.now().getTime(),
     });
     const key = `${e.tenant}:${e.entityType}:${e.id}`;
-    const headers = forwardHeaders(original.headers, e.traceparent);
     return route.topics.map((topic) => [topic, { key, value, headers }]);
   }
 

@@ -111,7 +111,7 @@ describe('RouteOverridesListener', () => {
   it('removes an override on a tombstone', async () => {
     await send('acme:order', null);
     await until('acme:order to fall back to the config', () => table.overrides()['acme:order'] === undefined);
-    expect(table.resolve('acme', 'order')).toEqual({ sinks: ['postgres'], topics: ['sink.postgres'], priority: 'normal' });
+    expect(table.resolve('acme', 'order')).toEqual({ sinks: ['postgres'], topics: ['sink.postgres'] });
   });
 
   it('gives a restarted router the same overrides (fresh group, from the beginning)', async () => {

@@ -2,7 +2,7 @@
 // table with its live overrides, data-quality rules, per-tenant buckets, and the webhook.
 import { RAW_ENVELOPE_SUBJECT, SchemaCatalog } from '@ingest-mesh/avro';
 import { TokenBucket } from '@ingest-mesh/backpressure';
-import { LARGE_MESSAGE_BYTES, startMeshApp, type AppContext, type AppParts, type MeshApp } from '@ingest-mesh/kafka-runtime';
+import { ensureTopics, LARGE_MESSAGE_BYTES, startMeshApp, type AppContext, type AppParts, type MeshApp } from '@ingest-mesh/kafka-runtime';
 import { envelopeOrThrow } from './envelope.js';
 import type { RouterEnv } from './config.js';
 import { RouterPipeline } from './pipeline.js';
@@ -42,6 +42,7 @@ async function buildRouter(env: RouterEnv, config: RouterConfig, ctx: AppContext
     Object.entries(config.tenants).map(([tenant, t]) => [tenant, new TokenBucket({ ratePerSec: t.ratePerSec ?? 1000, burst: t.burst ?? 2000 })]),
   );
   const maxRecordBytes = config.limits.maxRecordBytes;
+  const knownTopics = new Set([env.ROUTER_DEFERRED_TOPIC, ...Object.values(config.entityTypes).flatMap((t) => t.sinks.map(sinkTopic))]);
 
   const pipeline = new RouterPipeline({
     catalog,
@@ -51,10 +52,22 @@ async function buildRouter(env: RouterEnv, config: RouterConfig, ctx: AppContext
     tenants: buckets,
     deferredTopic: env.ROUTER_DEFERRED_TOPIC,
     maxRecordBytes,
+    ensureTopics: async (topics) => {
+      const missing = topics.filter((t) => !knownTopics.has(t));
+      if (missing.length === 0) return;
+      const admin = ctx.kafka.admin();
+      await admin.connect();
+      try {
+        await ensureTopics(admin, missing.map((topic) => ({ topic })));
+      } finally {
+        await admin.disconnect();
+      }
+      for (const t of missing) knownTopics.add(t);
+    },
     decodeAvroEnvelope: async (bytes) => {
       const { value } = await catalog.decodeLatest(bytes, RAW_ENVELOPE_SUBJECT);
       const raw = value as Record<string, unknown> & { payload: Buffer | null };
-      const e = envelopeOrThrow({ ...raw, payload: raw.op === 'delete' ? null : {} });
+      const e = envelopeOrThrow({ ...raw, payload: raw.op === 'delete' ? null : {}, traceparent: raw.traceparent ?? undefined });
       return { ...e, payload: null, payloadAvro: raw.payload ?? undefined };
     },
   });
@@ -79,7 +92,7 @@ async function buildRouter(env: RouterEnv, config: RouterConfig, ctx: AppContext
   return {
     handler: pipeline,
     route: webhook.route,
-    details: async () => ({ routes: { overrides: overrides.status(), live: table.overrides().length }, tenants: [...buckets.keys()] }),
+    details: async () => ({ routes: { overrides: overrides.status(), live: Object.keys(table.overrides()).length }, tenants: [...buckets.keys()] }),
     close: () => overrides.stop(),
   };
 }

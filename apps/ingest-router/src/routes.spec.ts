@@ -16,8 +16,8 @@ const json = (v: unknown) => Buffer.from(JSON.stringify(v));
 const table = () => new RouteTable(config);
 
 describe('RouteTable.resolve from the config', () => {
-  it('routes an entity type to the topics of its sinks, priority normal by default', () => {
-    expect(table().resolve('acme', 'customer')).toEqual({ sinks: ['postgres', 'search'], topics: ['sink.postgres', 'sink.search'], priority: 'normal' });
+  it('routes an entity type to the topics of its sinks, with no priority unless one is set (records keep their own)', () => {
+    expect(table().resolve('acme', 'customer')).toEqual({ sinks: ['postgres', 'search'], topics: ['sink.postgres', 'sink.search'] });
     expect(table().resolve('acme', 'order')).toEqual({ sinks: ['postgres'], topics: ['sink.postgres'], priority: 'low' });
   });
 

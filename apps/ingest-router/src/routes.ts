@@ -1,19 +1,20 @@
 // Where records of (tenant, entityType) go. Four layers, first match wins:
 //   override(tenant, type) > override(*, type)   — from the compacted topic mesh.routes, hot
 //   > config tenantOverrides[tenant][type] > config entityTypes[type].
-// Sinks and priority resolve independently: a layer without a priority leaves it to the next.
+// Sinks and priority resolve independently: a layer without a priority leaves it to the next;
+// when no layer sets one, the route has none and each record keeps its own (default normal).
 // Pure: the listener feeds records in through applyOverride.
 import { z } from 'zod';
 import { ENTITY_TYPE_PATTERN, PRIORITIES, formatPath, SINK_NAME_PATTERN, TENANT_NAME_PATTERN, type Priority, type RouterConfig } from './router-config.js';
 
 export const ALL_TENANTS = '*';
-export const DEFAULT_PRIORITY: Priority = 'normal';
 
 export interface Route {
   sinks: string[];
   /** `sink.<name>` for each sink, in the same order. */
   topics: string[];
-  priority: Priority;
+  /** Set when a layer sets it; otherwise the record's own priority applies. */
+  priority?: Priority;
 }
 
 /** Value of a mesh.routes record. `sinks: []` turns the route off (records fail UNKNOWN_ROUTE). */
@@ -96,8 +97,8 @@ export class RouteTable {
     ];
     const sinks = layers.find((l) => l?.sinks !== undefined)?.sinks;
     if (!sinks || sinks.length === 0) return undefined;
-    const priority = layers.find((l) => l?.priority !== undefined)?.priority ?? DEFAULT_PRIORITY;
-    return { sinks: [...sinks], topics: sinks.map(sinkTopic), priority };
+    const priority = layers.find((l) => l?.priority !== undefined)?.priority;
+    return priority === undefined ? { sinks: [...sinks], topics: sinks.map(sinkTopic) } : { sinks: [...sinks], topics: sinks.map(sinkTopic), priority };
   }
 
   /** Applies one mesh.routes record: a JSON override, or null (tombstone) to remove it. */

@@ -10,6 +10,10 @@ describe('parseEnv', () => {
     expect(cfg.MESH_RETRY_MAX_ATTEMPTS).toBe(5);
     expect(cfg.MESH_EXHAUSTED_RETRIES).toBe('dlq');
     expect(cfg.MESH_IDEMPOTENCY_WHEN_REDIS_DOWN).toBe('fail-closed');
+    expect(cfg.MESH_BATCH_MAX_BYTES).toBe(5 * 1024 * 1024);
+    expect(cfg.MESH_FETCH_MIN_BYTES).toBe(1);
+    expect(cfg.MESH_FETCH_MAX_WAIT_MS).toBe(500);
+    expect(cfg.MESH_FETCH_MAX_BYTES_PER_PARTITION).toBe(1024 * 1024);
   });
 
   it('reads lists, numbers and enums', () => {

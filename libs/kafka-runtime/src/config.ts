@@ -79,6 +79,13 @@ export const runtimeEnvShape = {
   MESH_CONTROL_TOPIC: env.string('mesh.control').default('mesh.control'),
   MESH_EVENTS_TOPIC: env.string('mesh.events').default('mesh.events'),
   MESH_BATCH_MAX_RECORDS: env.int(1, 100_000, 500),
+  // A round ends before its key, value and header bytes exceed this; a bigger record is a round of its own.
+  MESH_BATCH_MAX_BYTES: env.int(1024, 1024 * 1024 * 1024, 5 * 1024 * 1024),
+  // Linger: a fetch waits for this many bytes, or MESH_FETCH_MAX_WAIT_MS, whichever comes first.
+  MESH_FETCH_MIN_BYTES: env.int(1, 100 * 1024 * 1024, 1),
+  MESH_FETCH_MAX_WAIT_MS: env.int(10, 60_000, 500),
+  // What one fetch brings per partition (kafkajs maxBytesPerPartition): a batch, cut into rounds, is at most this.
+  MESH_FETCH_MAX_BYTES_PER_PARTITION: env.int(1024, 1024 * 1024 * 1024, 1024 * 1024),
   MESH_PARTITIONS_CONCURRENCY: env.int(1, 64, 3),
   MESH_RETRY_BASE_MS: env.int(1, 60_000, 200),
   MESH_RETRY_CAP_MS: env.int(1, 600_000, 30_000),

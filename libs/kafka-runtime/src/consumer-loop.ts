@@ -5,6 +5,7 @@ import type { Consumer, EachBatchPayload } from 'kafkajs';
 import type { BackpressureController, Semaphore } from '@ingest-mesh/backpressure';
 import type { BatchProcessor } from './batch-processor.js';
 import type { InboundRecord } from './handler.js';
+import { splitRounds } from './rounds.js';
 
 export interface ConsumerLoopOptions {
   consumer: Consumer;
@@ -14,6 +15,8 @@ export interface ConsumerLoopOptions {
   /** Bounds how many partitions are processed at once; shrunk while throttled. */
   concurrency: Semaphore;
   maxRecordsPerRound: number;
+  /** A round ends before its bytes (keys, values, headers) exceed this; a bigger record is a round alone. */
+  maxBytesPerRound: number;
   partitionsConcurrently: number;
   /** Aborted on shutdown: backoffs end, the handled prefix is committed, the rest is redelivered. */
   signal: AbortSignal;
@@ -74,9 +77,8 @@ export class ConsumerLoop {
     if (!release) return;
     try {
       const records: InboundRecord[] = batch.messages.map((message) => ({ topic: batch.topic, partition: batch.partition, message }));
-      for (let start = 0; start < records.length; start += this.opts.maxRecordsPerRound) {
+      for (const round of splitRounds(records, this.opts.maxRecordsPerRound, this.opts.maxBytesPerRound)) {
         if (!payload.isRunning() || payload.isStale() || !this.opts.backpressure.shouldFetch()) return;
-        const round = records.slice(start, start + this.opts.maxRecordsPerRound);
         const began = Date.now();
         const handled = await this.opts.processor.process(round, { signal: this.opts.signal, heartbeat: payload.heartbeat });
         if (handled > 0) await this.commit(payload, round.slice(0, handled));

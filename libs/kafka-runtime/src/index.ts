@@ -9,4 +9,5 @@ export * from './http-server.js';
 export * from './kafka-client.js';
 export * from './lag-monitor.js';
 export * from './mesh-app.js';
+export * from './rounds.js';
 export * from './topics.js';

@@ -86,8 +86,17 @@ export async function startMeshApp(opts: MeshAppOptions): Promise<MeshApp> {
   const kafka = createKafka({ clientId: instanceId, brokers: env.KAFKA_BROKERS, logger });
   const admin = kafka.admin();
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
-  // A short fetch wait: idle fetches return sooner, so shutdown and pause take effect quickly.
-  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout: 30_000, heartbeatInterval: 3000, maxWaitTimeInMs: 500 });
+  // Linger: a fetch returns once MESH_FETCH_MIN_BYTES are there or MESH_FETCH_MAX_WAIT_MS passed.
+  // Keep the wait short: idle fetches return sooner, so shutdown and pause take effect quickly.
+  const consumer = kafka.consumer({
+    groupId,
+    allowAutoTopicCreation: false,
+    sessionTimeout: 30_000,
+    heartbeatInterval: 3000,
+    minBytes: env.MESH_FETCH_MIN_BYTES,
+    maxWaitTimeInMs: env.MESH_FETCH_MAX_WAIT_MS,
+    maxBytesPerPartition: env.MESH_FETCH_MAX_BYTES_PER_PARTITION,
+  });
   const controlConsumer = kafka.consumer({ groupId: `${groupId}.control.${instanceId}`, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
   const registry = new SchemaRegistry({ host: env.SCHEMA_REGISTRY_URL });
   const dlq = new DlqPublisher({ producer, app: opts.app });
@@ -169,6 +178,7 @@ export async function startMeshApp(opts: MeshAppOptions): Promise<MeshApp> {
     backpressure,
     concurrency,
     maxRecordsPerRound: env.MESH_BATCH_MAX_RECORDS,
+    maxBytesPerRound: env.MESH_BATCH_MAX_BYTES,
     partitionsConcurrently: env.MESH_PARTITIONS_CONCURRENCY,
     signal: shutdown.signal,
     lastRecordTime,

@@ -162,6 +162,8 @@ export class RouterRun {
   app!: MeshApp;
   tail!: TopicTail;
   private readonly groups: string[] = [this.groupId];
+  /** The route listener's groups (`ingest-router-routes-<uuid>`, new per start) present before this run. */
+  private routeGroupsBefore = new Set<string>();
 
   constructor(private readonly opts: RouterRunOptions = {}) {}
 
@@ -201,6 +203,7 @@ export class RouterRun {
     await this.admin.connect();
     // The real entity and mesh subjects (idempotent), as tools/schemas/register.ts does.
     await registerSchemas(this.registry);
+    this.routeGroupsBefore = new Set(await this.routeGroups());
     Object.assign(process.env, this.tokens);
     delete process.env[this.missingTokenEnv];
     const env = loadRouterEnv({
@@ -250,8 +253,14 @@ export class RouterRun {
     const existing = new Set(await this.admin.listTopics());
     const mine = [this.sourceTopic, this.deferredTopic, this.routesTopic, this.controlTopic, this.pgTopic, this.searchTopic].filter((t) => existing.has(t));
     if (mine.length > 0) await this.admin.deleteTopics({ topics: mine, timeout: 30_000 });
-    await this.admin.deleteGroups(this.groups).catch(() => undefined);
+    // The route listener's group of this run is empty now (others' active ones cannot be deleted).
+    const routeGroups = (await this.routeGroups()).filter((g) => !this.routeGroupsBefore.has(g));
+    for (const group of [...this.groups, ...routeGroups]) await this.admin.deleteGroups([group]).catch(() => undefined);
     await this.admin.disconnect();
+  }
+
+  private async routeGroups(): Promise<string[]> {
+    return (await this.admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith('ingest-router-routes-'));
   }
 }
 

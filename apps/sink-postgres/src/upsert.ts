@@ -1,0 +1,92 @@
+// Upsert mode: one row per key at its highest revision, written with ONE statement per batch
+// (plus one more per round of fallbacks when a winner fails on a constraint; see collapse.ts).
+// The revision guard `WHERE excluded.revision > t.revision` makes every write idempotent:
+// a redelivered batch changes nothing, a late older version is refused and reported with the
+// revision that won. Tombstones are soft deletes (deleted = true, data columns cleared) so the
+// guard keeps protecting the deleted entity from a late older upsert.
+import { InternalError } from '@ingest-mesh/reason-codes';
+import { groupByKey, settleRest, type AppliedResult, type KeyVersions, type Versioned } from './collapse.js';
+import { prepareRow, type PreparedRow } from './column-values.js';
+import { writeIsolated } from './isolate.js';
+import { rowArrays } from './row-arrays.js';
+import type { SinkOutcome, SinkRecordIn } from './sink-types.js';
+import type { TableMapping } from './table-config.js';
+import { describeRow, type Queryable, type TableWriter } from './table-writer.js';
+import { buildUpsertSql, type UpsertResultRow } from './upsert-sql.js';
+
+type Row = PreparedRow & Versioned;
+type RowResult = AppliedResult | { status: 'failed'; error: unknown };
+
+export class RevisionGuardedUpsert implements TableWriter {
+  readonly sql: string;
+
+  constructor(
+    private readonly db: Queryable,
+    readonly mapping: TableMapping,
+    readonly schema: string,
+  ) {
+    if (mapping.mode !== 'upsert') throw new Error(`table ${mapping.table} is in ${mapping.mode} mode, not upsert`);
+    this.sql = buildUpsertSql(schema, mapping);
+  }
+
+  async write(records: readonly SinkRecordIn[], signal?: AbortSignal): Promise<SinkOutcome[]> {
+    const outcomes = new Array<SinkOutcome | undefined>(records.length);
+    const rows: Row[] = [];
+    records.forEach((record, index) => {
+      try {
+        rows.push({ ...prepareRow(this.mapping, record), index });
+      } catch (err) {
+        outcomes[index] = { status: 'failed', error: err };
+      }
+    });
+
+    // Round 1 applies the best version of every key; a key whose version failed on its values
+    // tries its next best in the next round, as a one-by-one application would have.
+    let round: Array<{ group: KeyVersions<Row>; pos: number }> = groupByKey(rows).map((group) => ({ group, pos: 0 }));
+    while (round.length > 0) {
+      signal?.throwIfAborted();
+      const winners = round.map(({ group, pos }) => group.versions[pos]!);
+      const results = await writeIsolated(winners, (batch) => this.apply(batch), { describe: (row) => describeRow(this.mapping, row), signal });
+      const next: typeof round = [];
+      results.forEach((isolated, j) => {
+        const { group, pos } = round[j]!;
+        const winner = group.versions[pos]!;
+        const result: RowResult = isolated.ok ? isolated.result : { status: 'failed', error: isolated.error };
+        if (result.status !== 'failed') {
+          outcomes[winner.index] = result;
+          for (const [index, outcome] of settleRest(group.versions, pos, result)) outcomes[index] = outcome;
+          return;
+        }
+        outcomes[winner.index] = result;
+        const retryable = (result.error as { retryable?: unknown }).retryable === true;
+        if (retryable) {
+          // Trying a lower version now could apply it before this one: fail them alike.
+          for (const v of group.versions.slice(pos + 1)) outcomes[v.index] = result;
+        } else if (pos + 1 < group.versions.length) {
+          next.push({ group, pos: pos + 1 });
+        }
+      });
+      round = next;
+    }
+    return outcomes.map((o) => o ?? { status: 'failed', error: new InternalError('record left without an outcome (bug in RevisionGuardedUpsert)') });
+  }
+
+  /** One statement for rows of distinct keys; a result per row, in order. */
+  private async apply(rows: readonly Row[]): Promise<RowResult[]> {
+    const result = await this.db.query<UpsertResultRow>({ text: this.sql, values: rowArrays(this.mapping, rows) });
+    const byOrd = new Map(result.rows.map((r) => [Number(r.ord), r]));
+    return rows.map((row, i): RowResult => {
+      const r = byOrd.get(i + 1);
+      if (r?.applied) return { status: 'written' };
+      const current = r?.current_revision === null || r?.current_revision === undefined ? undefined : Number(r.current_revision);
+      if (current === row.revision) return { status: 'noop', why: 'equal-revision' };
+      if (current !== undefined && current > row.revision) return { status: 'older-revision', currentRevision: current };
+      // Neither applied nor refused by a newer revision: another writer changed the key during the
+      // statement (a rebalance overlap). Trying again settles it.
+      return {
+        status: 'failed',
+        error: new InternalError(`${describeRow(this.mapping, row)} was neither applied nor refused (current revision ${current ?? 'none'}): concurrent writer?`, { retryable: true }),
+      };
+    });
+  }
+}

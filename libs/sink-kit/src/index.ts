@@ -1,0 +1,5 @@
+export * from './sink.js';
+export * from './decode.js';
+export * from './outcomes.js';
+export * from './sink-handler.js';
+export * from './sink-app.js';

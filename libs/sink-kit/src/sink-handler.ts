@@ -1,0 +1,172 @@
+// The runtime's RecordHandler for a sink: decode the round, one writeBatch through the sink's
+// breaker, outcomes mapped for the runtime. While the breaker is open the call waits (consumption
+// is paused meanwhile) instead of failing records with CIRCUIT_OPEN, so an outage never counts
+// against the records' retry attempts and never sends them to the DLQ.
+import type { SinkCircuit } from '@ingest-mesh/circuit';
+import type { HandleContext, InboundRecord, RecordHandler, RecordMeta, RecordOutcome } from '@ingest-mesh/kafka-runtime';
+import { CircuitOpenError, classify, OlderRevisionError } from '@ingest-mesh/reason-codes';
+import { abortableSleep } from '@ingest-mesh/retry';
+import type { SinkRecordDecoder } from './decode.js';
+import { toRecordOutcomes } from './outcomes.js';
+import type { Sink, SinkRecordIn } from './sink.js';
+
+export interface SinkHandlerOptions {
+  sink: Sink;
+  circuit: SinkCircuit;
+  decoder: SinkRecordDecoder;
+  /** While the circuit is open, how often a waiting call looks again; default 250 ms. */
+  circuitPollMs?: number;
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  now?: () => number;
+}
+
+/** Counts since start, for /health/detailed. */
+export interface SinkStats {
+  batches: number;
+  written: number;
+  noop: number;
+  olderRevision: number;
+  /** Records the sink reported as failed, or that a writeBatch throw failed. */
+  failed: number;
+  /** Records that did not decode (dead-lettered, or retried when the registry was unreachable). */
+  undecodable: number;
+  /** writeBatch calls that threw. */
+  batchFailures: number;
+  /** Times a round waited for the open circuit. */
+  circuitWaits: number;
+  lastBatchMs: number;
+  lastBatchAt: string | null;
+  lastError: string | null;
+}
+
+const DEFAULT_POLL_MS = 250;
+
+export class SinkHandler implements RecordHandler {
+  private readonly counts: SinkStats = {
+    batches: 0,
+    written: 0,
+    noop: 0,
+    olderRevision: 0,
+    failed: 0,
+    undecodable: 0,
+    batchFailures: 0,
+    circuitWaits: 0,
+    lastBatchMs: 0,
+    lastBatchAt: null,
+    lastError: null,
+  };
+  private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  private readonly now: () => number;
+
+  constructor(private readonly opts: SinkHandlerOptions) {
+    this.sleep = opts.sleep ?? abortableSleep;
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Without I/O: tenant from the key (tenant:entityType:id); priority when the envelope's schema is known. */
+  describe(record: InboundRecord): RecordMeta {
+    const envelope = this.opts.decoder.peek(record.message);
+    const tenant = tenantOfKey(record.message.key) ?? envelope?.tenant;
+    return {
+      ...(tenant === undefined ? {} : { tenant }),
+      ...(envelope === undefined ? {} : { priority: envelope.priority }),
+    };
+  }
+
+  async handle(records: readonly InboundRecord[], ctx: HandleContext): Promise<RecordOutcome[]> {
+    const decoded = await Promise.allSettled(records.map((r) => this.opts.decoder.decode(r)));
+    const outcomes: RecordOutcome[] = new Array<RecordOutcome>(records.length);
+    // A record that could not be decoded for now (registry unreachable) is retried in place, and
+    // nothing after it is written ahead of it: a later revision of its key must wait.
+    let cut = records.length;
+    decoded.forEach((d, n) => {
+      if (d.status === 'fulfilled') return;
+      this.counts.undecodable += 1;
+      outcomes[n] = { status: 'failed', error: d.reason };
+      if (cut === records.length && classify(d.reason).retryable) cut = n;
+    });
+    const batch: { n: number; record: SinkRecordIn }[] = [];
+    decoded.forEach((d, n) => {
+      if (n < cut && d.status === 'fulfilled') batch.push({ n, record: d.value });
+      else if (n > cut) outcomes[n] ??= outcomes[cut]!;
+    });
+    if (batch.length > 0) {
+      const written = await this.write(batch.map((b) => b.record), ctx);
+      batch.forEach((b, i) => {
+        outcomes[b.n] = written[i]!;
+      });
+    }
+    return outcomes;
+  }
+
+  stats(): SinkStats {
+    return { ...this.counts };
+  }
+
+  /** One writeBatch through the breaker; waits (heartbeating) while the breaker is open. */
+  private async write(records: SinkRecordIn[], ctx: HandleContext): Promise<RecordOutcome[]> {
+    const { sink, circuit } = this.opts;
+    for (;;) {
+      const started = this.now();
+      try {
+        const outcomes = await circuit.fire((signal) => sink.writeBatch(records, { signal: AbortSignal.any([signal, ctx.signal]) }));
+        const mapped = toRecordOutcomes(sink.name, records, outcomes);
+        this.count(mapped, started);
+        return mapped;
+      } catch (error) {
+        if (this.refusedByOpenCircuit(error) && !ctx.signal.aborted) {
+          await this.waitWhileOpen(ctx);
+          if (!ctx.signal.aborted) continue;
+        }
+        this.counts.batchFailures += error instanceof CircuitOpenError ? 0 : 1;
+        this.counts.failed += records.length;
+        this.counts.lastError = classify(error).message;
+        this.finish(started);
+        return records.map(() => ({ status: 'failed', error }));
+      }
+    }
+  }
+
+  /** Our own breaker refused the call (not a CircuitOpenError the sink threw from further down). */
+  private refusedByOpenCircuit(error: unknown): boolean {
+    const { circuit } = this.opts;
+    return error instanceof CircuitOpenError && circuit.state !== 'closed' && !circuit.isShutdown;
+  }
+
+  private async waitWhileOpen(ctx: HandleContext): Promise<void> {
+    const { circuit } = this.opts;
+    this.counts.circuitWaits += 1;
+    do {
+      await this.sleep(this.opts.circuitPollMs ?? DEFAULT_POLL_MS, ctx.signal).catch(() => undefined);
+      await ctx.heartbeat().catch(() => undefined); // kafkajs sends one per heartbeatInterval at most
+    } while (circuit.state === 'open' && !circuit.isShutdown && !ctx.signal.aborted);
+  }
+
+  private count(mapped: RecordOutcome[], started: number): void {
+    mapped.forEach((outcome) => {
+      if (outcome.status === 'done') {
+        if (outcome.effect === 'written') this.counts.written += 1;
+        else this.counts.noop += 1;
+      } else if (outcome.error instanceof OlderRevisionError) this.counts.olderRevision += 1;
+      else {
+        this.counts.failed += 1;
+        this.counts.lastError = classify(outcome.error).message;
+      }
+    });
+    this.finish(started);
+  }
+
+  private finish(started: number): void {
+    this.counts.batches += 1;
+    this.counts.lastBatchMs = this.now() - started;
+    this.counts.lastBatchAt = new Date(this.now()).toISOString();
+  }
+}
+
+/** The tenant of a `tenant:entityType:id` key; undefined for a key of another shape. */
+export function tenantOfKey(key: Buffer | string | null | undefined): string | undefined {
+  if (key === null || key === undefined) return undefined;
+  const text = typeof key === 'string' ? key : key.toString('utf8');
+  const parts = text.split(':');
+  return parts.length >= 3 && parts[0] !== '' ? parts[0] : undefined;
+}

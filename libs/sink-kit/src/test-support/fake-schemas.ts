@@ -1,0 +1,90 @@
+// For specs only (excluded from the build): the repository's own schema files as a registry
+// stand-in with fixed ids, and builders for SinkRecord messages as ingest-router writes them.
+import { readFileSync } from 'node:fs';
+import { frame, parseSchema, type AvroType } from '@ingest-mesh/avro';
+import type { InboundRecord } from '@ingest-mesh/kafka-runtime';
+import { SchemaDriftError } from '@ingest-mesh/reason-codes';
+import type { KafkaMessage } from 'kafkajs';
+import type { WriterSchemas } from '../decode.js';
+
+const schemasDir = new URL('../../../../schemas/', import.meta.url);
+const load = (file: string): AvroType => parseSchema(readFileSync(new URL(file, schemasDir), 'utf8'));
+
+export const IDS = { sinkRecord: 11, customer: 12, rawEnvelope: 13, order: 14 } as const;
+
+export const TYPES: ReadonlyMap<number, AvroType> = new Map([
+  [IDS.sinkRecord, load('mesh/SinkRecord.avsc')],
+  [IDS.customer, load('entities/customer.avsc')],
+  [IDS.rawEnvelope, load('mesh/RawEnvelope.avsc')],
+  [IDS.order, load('entities/order.avsc')],
+]);
+
+/** byId as the SchemaCatalog answers it; `lookups` counts calls, `down` makes it fail like an unreachable registry. */
+export class FakeSchemas implements WriterSchemas {
+  lookups = 0;
+  down: Error | undefined;
+
+  async byId(id: number): Promise<AvroType> {
+    this.lookups += 1;
+    if (this.down) throw this.down;
+    const type = TYPES.get(id);
+    if (!type) throw new SchemaDriftError(`schema id ${id} is unknown to the registry`);
+    return type;
+  }
+}
+
+export const CREATED_AT = Date.parse('2025-03-01T12:00:00Z');
+
+export function customer(id: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { id, name: `Customer ${id}`, email: `${id}@example.com`, tier: 'free', country: null, createdAt: CREATED_AT, ...overrides };
+}
+
+export interface SinkRecordFields {
+  tenant?: string;
+  source?: string;
+  entityType?: string;
+  id: string;
+  revision?: number;
+  occurredAt?: number;
+  priority?: 'high' | 'normal' | 'low';
+  op?: 'upsert' | 'delete';
+  payloadSchemaId?: number | null;
+  payload?: Buffer | null;
+  traceparent?: string | null;
+  routedAt?: number;
+}
+
+/** The SinkRecord value bytes (framed with IDS.sinkRecord); a customer payload unless given. */
+export function sinkRecordValue(f: SinkRecordFields): Buffer {
+  const op = f.op ?? 'upsert';
+  const payload = f.payload !== undefined ? f.payload : op === 'delete' ? null : frame(IDS.customer, TYPES.get(IDS.customer)!.toBuffer(customer(f.id)));
+  const value = {
+    tenant: f.tenant ?? 'acme',
+    source: f.source ?? 'crm',
+    entityType: f.entityType ?? 'customer',
+    id: f.id,
+    revision: f.revision ?? 1,
+    occurredAt: f.occurredAt ?? 1_700_000_000_000,
+    priority: f.priority ?? 'normal',
+    op,
+    payloadSchemaId: f.payloadSchemaId !== undefined ? f.payloadSchemaId : payload ? IDS.customer : null,
+    payload,
+    traceparent: f.traceparent ?? null,
+    routedAt: f.routedAt ?? 1_700_000_000_500,
+  };
+  return frame(IDS.sinkRecord, TYPES.get(IDS.sinkRecord)!.toBuffer(value));
+}
+
+let nextOffset = 0;
+
+export function inbound(value: Buffer | null, opts: { key?: string | null; headers?: KafkaMessage['headers']; partition?: number } = {}): InboundRecord {
+  const offset = String(nextOffset++);
+  const key = opts.key === undefined ? null : opts.key === null ? null : Buffer.from(opts.key);
+  const message = { key, value, offset, timestamp: String(Date.now()), attributes: 0, headers: opts.headers ?? {} } as KafkaMessage;
+  return { topic: 'sink.test', partition: opts.partition ?? 0, message };
+}
+
+/** A keyed SinkRecord as ingest-router writes it. */
+export function sinkRecord(f: SinkRecordFields): InboundRecord {
+  return inbound(sinkRecordValue(f), { key: `${f.tenant ?? 'acme'}:${f.entityType ?? 'customer'}:${f.id}` });
+}
