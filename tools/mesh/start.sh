@@ -21,6 +21,8 @@ cat <<'MSG'
 The mesh keeps running. Next:
   curl -s localhost:8090/health/detailed     the router's state (backpressure, routes, lag)
   curl -s localhost:8090/metrics             Prometheus metrics
+  curl -s localhost:8091/health/detailed     sink-postgres (circuit, batches, PostgreSQL health)
+  psql postgres://mesh@127.0.0.1:5432/mesh -c 'table customers_live'
   npm run stack:status                       the stack
   npm stop                                   stop the apps and the stack that `npm start` started
 MSG

@@ -4,4 +4,4 @@ import { loadRouterEnv } from './config.js';
 import { startRouter } from './router-app.js';
 
 const env = loadRouterEnv();
-stopOnSignals(await startRouter(env), env.MESH_SHUTDOWN_DEADLINE_MS);
+stopOnSignals(await startRouter(env, env.ROUTER_GROUP_ID ? { groupId: env.ROUTER_GROUP_ID } : {}), env.MESH_SHUTDOWN_DEADLINE_MS);

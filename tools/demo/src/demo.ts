@@ -1,12 +1,14 @@
 // `npm start`'s demo flow: sends good, duplicate and bad records to the running router (raw
-// topic and webhook), then watches the sink topics and the DLQ and prints where each went.
-// Exits 1 if any record did not end where it should.
+// topic and webhook), then watches the sink topics and the DLQ and prints where each went, and
+// waits for sink-postgres to write the good ones and prints their rows from PostgreSQL.
+// Exits 1 if any record did not end where it should, or a good one is not in PostgreSQL.
 import { randomUUID } from 'node:crypto';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { SchemaCatalog, SINK_RECORD_SUBJECT } from '@ingest-mesh/avro';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { demoRecords, type DemoRecord } from './records.js';
 import { observe, type Seen } from './observe.js';
+import { waitForPostgresRows, type ExpectedRow } from './postgres-rows.js';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const routerUrl = process.env.ROUTER_URL ?? 'http://127.0.0.1:8090';
@@ -40,7 +42,8 @@ for (const r of records) {
 }
 await showOneSinkRecord(seen);
 console.log(wrong === 0 ? '\nEvery record went where it should.' : `\n${wrong} record(s) did not go where expected.`);
-process.exit(wrong === 0 ? 0 : 1);
+const missing = await showPostgresRows();
+process.exit(wrong === 0 && missing === 0 ? 0 : 1);
 
 function describe(r: DemoRecord, s: Seen): string {
   const hits = s.get(r.key) ?? [];
@@ -51,6 +54,26 @@ function describe(r: DemoRecord, s: Seen): string {
   if (dlq) return `DLQ ${dlq.reason}`;
   const sinks = [...new Set(hits.map((h) => h.topic))].sort();
   return sinks.length > 0 ? sinks.join(' + ') : 'nowhere (yet)';
+}
+
+/** The rows sink-postgres wrote for the good records; returns how many are missing. */
+async function showPostgresRows(): Promise<number> {
+  const expected = records
+    .filter((r) => r.expect.includes('sink.postgres'))
+    .map((r): ExpectedRow => {
+      const [tenant = '', entityType, id = ''] = r.key.split(':');
+      return { table: entityType === 'order' ? 'orders_live' : 'customers_live', tenant, id, revision: 1 };
+    });
+  const schema = process.env.SINK_PG_SCHEMA ?? 'public';
+  console.log(`\nWaiting for sink-postgres to write the ${expected.length} good records to PostgreSQL (schema ${schema})…`);
+  const { rows, missing } = await waitForPostgresRows({ databaseUrl: process.env.DATABASE_URL ?? 'postgres://mesh@127.0.0.1:5432/mesh', schema, expected, timeoutMs: 30_000 });
+  for (const row of rows) {
+    const { table, updated_at: _updatedAt, ...fields } = row;
+    console.log(`${String(table).padEnd(15)} ${JSON.stringify(fields)}`);
+  }
+  if (missing.length === 0) console.log('Every good record is in PostgreSQL.');
+  else console.log(`${missing.length} good record(s) are not in PostgreSQL: ${missing.map((m) => `${m.table} ${m.tenant}/${m.id}`).join(', ')} (is sink-postgres running? bash tools/mesh/apps.sh status)`);
+  return missing.length;
 }
 
 async function postWebhook(r: DemoRecord): Promise<void> {

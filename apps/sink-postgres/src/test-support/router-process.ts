@@ -1,0 +1,56 @@
+// For *.int.spec.ts only: ingest-router as a process of its own (an app never imports another
+// app), with a config, topics and consumer group (ROUTER_GROUP_ID) unique to a test run.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { REPO_ROOT } from './sink-pg-run.js';
+
+const ROUTER_SRC = path.join(REPO_ROOT, 'apps/ingest-router/src');
+
+export interface RouterProcessOptions {
+  run: string;
+  /** The router config (router.yaml as an object). */
+  config: unknown;
+  env: Record<string, string>;
+  /** A free TCP port for its HTTP server (freePort of @ingest-mesh/testing, in the spec). */
+  port: number;
+}
+
+export interface RouterProcess {
+  child: ChildProcess;
+  port: number;
+  sourceTopic: string;
+  topics: string[];
+  groupId: string;
+  /** The config file written for it (remove it when done). */
+  configFile: string;
+}
+
+export async function spawnRouter(opts: RouterProcessOptions): Promise<RouterProcess> {
+  const configFile = path.join(os.tmpdir(), `router-${opts.run}-${randomUUID()}.json`);
+  writeFileSync(configFile, JSON.stringify(opts.config));
+  const { port } = opts;
+  const sourceTopic = `test.ingest.raw.${opts.run}`;
+  const topics = [sourceTopic, `test.ingest.deferred.${opts.run}`, `test.mesh.routes.${opts.run}`, `test.mesh.control.router.${opts.run}`];
+  const groupId = `test.ingest-router.${opts.run}`;
+  const child = spawn(process.execPath, ['--conditions=@ingest-mesh/source', '--import', 'tsx', path.join(ROUTER_SRC, 'main.ts')], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      ...opts.env,
+      ROUTER_CONFIG: configFile,
+      ROUTER_SOURCE_TOPIC: topics[0],
+      ROUTER_DEFERRED_TOPIC: topics[1],
+      ROUTER_ROUTES_TOPIC: topics[2],
+      MESH_CONTROL_TOPIC: topics[3],
+      MESH_HTTP_HOST: '127.0.0.1',
+      MESH_HTTP_PORT: String(port),
+      ROUTER_SCHEMA_REFRESH_MS: '1000',
+      ROUTER_GROUP_ID: groupId,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return { child, port, sourceTopic, topics, groupId, configFile };
+}
