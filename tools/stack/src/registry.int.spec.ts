@@ -138,7 +138,7 @@ describe('Schema registry at SCHEMA_REGISTRY_URL (Confluent-compatible API)', ()
     it('keeps the schemas in the PostgreSQL `registry` database under the ids it hands out', async () => {
       expect(v2Id).toBeGreaterThan(0);
       const rows = await db.query<{ contentid: string; text: string }>(
-        "SELECT contentid::text, convert_from(content, 'UTF8') AS text FROM content WHERE contentid = ANY($1::bigint[]) ORDER BY contentid",
+        "SELECT contentid, convert_from(content, 'UTF8') AS text FROM content WHERE contentid = ANY($1::bigint[]) ORDER BY contentid", // bigint order, not text
         [[v1Id, v2Id]],
       );
       expect(rows.rows.map((r) => Number(r.contentid))).toEqual([v1Id, v2Id]);
