@@ -1,9 +1,7 @@
 // The router's config file (YAML or JSON, path from ROUTER_CONFIG): tenants, the routes of each
 // entity type with their data-quality rules, per-tenant route overrides, and limits. Validated
 // at start-up; every problem is reported with its path inside the file and what was expected.
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { ConfigFileError, formatIssues, formatPath as formatFilePath, readConfigFile, type FormatIssuesOptions } from '@ingest-mesh/config-file';
 import { z } from 'zod';
 import { parseFieldPath } from './field-path.js';
 
@@ -150,65 +148,31 @@ export class RouterConfigError extends Error {
   }
 }
 
+/** The router's keys (sink names, tenants) may contain `-` and still print bare; enum mismatches list the allowed values. */
+const ISSUE_FORMAT: FormatIssuesOptions = { plainKey: /^[A-Za-z_][A-Za-z0-9_-]*$/, invalidValue: 'values' };
+
 /** Validates an already parsed config document; `source` names it in errors. */
 export function parseRouterConfig(raw: unknown, source = '<inline>'): RouterConfig {
   const result = routerConfigSchema.safeParse(raw, { reportInput: true });
   if (result.success) return result.data;
-  throw new RouterConfigError(source, result.error.issues.map((issue) => `${formatPath(issue.path)}: ${describeIssue(issue)}`));
+  throw new RouterConfigError(source, formatIssues(result.error, ISSUE_FORMAT));
 }
 
 /** Reads and validates the config file: `.json` as JSON, anything else as YAML. */
 export async function loadRouterConfig(file: string): Promise<RouterConfig> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new RouterConfigError(file, [`cannot read the file: ${err instanceof Error ? err.message : String(err)}`]);
-  }
   let raw: unknown;
   try {
-    raw = path.extname(file).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });
+    raw = await readConfigFile(file);
   } catch (err) {
-    const kind = path.extname(file).toLowerCase() === '.json' ? 'JSON' : 'YAML';
-    throw new RouterConfigError(file, [`not valid ${kind}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`]);
+    if (err instanceof ConfigFileError) throw new RouterConfigError(file, [err.problem]);
+    throw err;
   }
   return parseRouterConfig(raw, file);
 }
 
 /** `entityTypes.order.rules[1].pattern`; keys that are not plain names are quoted: `entityTypes["a b"]`. */
 export function formatPath(segments: readonly PropertyKey[]): string {
-  let out = '';
-  for (const s of segments) {
-    if (typeof s === 'number') out += `[${s}]`;
-    else if (typeof s === 'string' && /^[A-Za-z_][A-Za-z0-9_-]*$/.test(s)) out += out === '' ? s : `.${s}`;
-    else out += `[${JSON.stringify(String(s))}]`;
-  }
-  return out === '' ? '(top level)' : out;
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case 'invalid_type':
-      // Our schemas carry their own "expected …" messages; add what was found.
-      return `${issue.message.startsWith('expected') ? issue.message : `expected ${issue.expected}`}, got ${describeValue(issue.input)}`;
-    case 'invalid_key':
-      return issue.issues.map((i) => i.message).join('; ');
-    case 'unrecognized_keys':
-      return `unknown ${issue.keys.length === 1 ? 'key' : 'keys'} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-    case 'invalid_value':
-      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(issue.input)}`;
-    default:
-      return issue.message;
-  }
-}
-
-function describeValue(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a map';
-  const shown = JSON.stringify(value);
-  return `${typeof value} ${shown.length > 60 ? `${shown.slice(0, 60)}…` : shown}`;
+  return formatFilePath(segments, ISSUE_FORMAT);
 }
 
 const known = (o: object) => Object.keys(o).join(', ') || 'none';

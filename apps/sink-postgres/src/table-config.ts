@@ -1,9 +1,7 @@
 // tables.yaml: which table each entity type lands in, how (upsert or SCD2 history), its key, and
 // which Avro field (or envelope field) fills each column with which PostgreSQL type. Validated at
 // start-up; every problem names its path in the file and what was expected.
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import YAML from 'yaml';
+import { ConfigFileError, formatIssues, readConfigFile } from '@ingest-mesh/config-file';
 import { z } from 'zod';
 import { parseFieldPath, type FieldSegment } from './field-path.js';
 
@@ -188,7 +186,7 @@ export class TablesConfigError extends Error {
 export function parseTablesConfig(raw: unknown, source = '<inline>'): TablesConfig {
   const result = tablesConfigSchema.safeParse(raw, { reportInput: true });
   if (!result.success) {
-    throw new TablesConfigError(source, result.error.issues.map((issue) => `${formatPath(issue.path)}: ${describeIssue(issue)}`));
+    throw new TablesConfigError(source, formatIssues(result.error));
   }
   const entityTypes = new Map<string, TableMapping>();
   for (const [entityType, entry] of Object.entries(result.data.entityTypes)) {
@@ -211,18 +209,12 @@ export function parseTablesConfig(raw: unknown, source = '<inline>'): TablesConf
 
 /** Reads and validates the file: `.json` as JSON, anything else as YAML. */
 export async function loadTablesConfig(file: string): Promise<TablesConfig> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new TablesConfigError(file, [`cannot read the file: ${err instanceof Error ? err.message : String(err)}`]);
-  }
-  const json = path.extname(file).toLowerCase() === '.json';
   let raw: unknown;
   try {
-    raw = json ? JSON.parse(text) : YAML.parse(text);
+    raw = await readConfigFile(file);
   } catch (err) {
-    throw new TablesConfigError(file, [`not valid ${json ? 'JSON' : 'YAML'}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`]);
+    if (err instanceof ConfigFileError) throw new TablesConfigError(file, [err.problem]);
+    throw err;
   }
   return parseTablesConfig(raw, file);
 }
@@ -233,36 +225,4 @@ function sourceOf(from: string): ColumnSource {
 }
 
 /** `entityTypes.order.columns.amount_cents.type`; keys that are not plain names are quoted. */
-export function formatPath(segments: readonly PropertyKey[]): string {
-  let out = '';
-  for (const s of segments) {
-    if (typeof s === 'number') out += `[${s}]`;
-    else if (typeof s === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(s)) out += out === '' ? s : `.${s}`;
-    else out += `[${JSON.stringify(String(s))}]`;
-  }
-  return out === '' ? '(top level)' : out;
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case 'invalid_type':
-      return `${issue.message.startsWith('expected') ? issue.message : `expected ${issue.expected}`}, got ${describeValue(issue.input)}`;
-    case 'invalid_key':
-      return issue.issues.map((i) => i.message).join('; ');
-    case 'unrecognized_keys':
-      return `unknown ${issue.keys.length === 1 ? 'key' : 'keys'} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-    case 'invalid_value':
-      return issue.message.startsWith('expected') ? `${issue.message}, got ${describeValue(issue.input)}` : issue.message;
-    default:
-      return issue.message;
-  }
-}
-
-function describeValue(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a map';
-  const shown = JSON.stringify(value);
-  return `${typeof value} ${shown.length > 60 ? `${shown.slice(0, 60)}…` : shown}`;
-}
+export { formatPath } from '@ingest-mesh/config-file';
