@@ -1,0 +1,52 @@
+// What the search sink needs from a search engine: one bulk call with per-item results, and the
+// current version of a few documents. OpenSearch implements it (opensearch-backend.ts); the unit
+// tests use a fake.
+
+/** One action of a bulk request, guarded by the record's revision as an external version. */
+export interface BulkItem {
+  action: 'index' | 'delete';
+  index: string;
+  id: string;
+  /** The record's revision, sent as `version` with `version_type: external`. */
+  version: number;
+  /** The document for `index`; absent for `delete`. */
+  doc?: Record<string, unknown>;
+}
+
+/** The engine's answer for one item, in request order. */
+export interface BulkItemResult {
+  status: number;
+  /** The engine's error type (`version_conflict_engine_exception`, `mapper_parsing_exception`…). */
+  errorType?: string;
+  errorReason?: string;
+  /** The document's version after the item (success), when the engine reports it. */
+  version?: number;
+  /** For a delete: the document was not there (`not_found`), still a success. */
+  result?: string;
+}
+
+export interface DocRef {
+  index: string;
+  id: string;
+}
+
+export interface BackendHealth {
+  ok: boolean;
+  details?: Record<string, unknown>;
+}
+
+export interface SearchBackend {
+  connect(): Promise<void>;
+  /** One request. Throws when the request as a whole fails (unreachable, timeout, 5xx for the request). */
+  bulk(items: readonly BulkItem[], opts?: { signal?: AbortSignal }): Promise<BulkItemResult[]>;
+  /** Current versions of documents (one request); a missing document has no entry. Keyed by docKey(). */
+  currentVersions(refs: readonly DocRef[], opts?: { signal?: AbortSignal }): Promise<Map<string, number>>;
+  /** Idempotent. */
+  close(): Promise<void>;
+  health(): Promise<BackendHealth>;
+}
+
+/** The map key of one document. */
+export function docKey(ref: DocRef): string {
+  return `${ref.index}\u0000${ref.id}`;
+}

@@ -1,0 +1,86 @@
+// The search sink: each batch is collapsed to one action per document, sent as bulk requests with
+// the revision as an external version (the engine is the revision guard), and each item's result
+// becomes the record's outcome. Conflicts whose current version the engine did not state are
+// resolved with one lookup for the batch.
+import { chunk } from './chunk.js';
+import { collapse } from './collapse.js';
+import { toDocument } from './document.js';
+import { indexName } from './index-name.js';
+import { conflictOutcome, itemVerdict, type ItemVerdict } from './item-outcome.js';
+import { docKey, type BulkItem, type SearchBackend } from './search-backend.js';
+import type { Sink, SinkHealth, SinkOutcome, SinkRecordIn } from './sink-types.js';
+
+export interface SearchSinkOptions {
+  backend: SearchBackend;
+  /** Prepended to every index name. Default mesh-. */
+  indexPrefix?: string;
+  /** Items per bulk request. Default 2000. */
+  bulkMaxItems?: number;
+  /** NDJSON bytes per bulk request. Default 5 MiB. */
+  bulkMaxBytes?: number;
+}
+
+export class SearchSink implements Sink {
+  readonly name = 'search';
+  readonly indexPrefix: string;
+  private readonly bulkMaxItems: number;
+  private readonly bulkMaxBytes: number;
+  private closing: Promise<void> | undefined;
+
+  constructor(private readonly options: SearchSinkOptions) {
+    this.indexPrefix = options.indexPrefix ?? 'mesh-';
+    this.bulkMaxItems = options.bulkMaxItems ?? 2000;
+    this.bulkMaxBytes = options.bulkMaxBytes ?? 5 * 1024 * 1024;
+  }
+
+  connect(): Promise<void> {
+    return this.options.backend.connect();
+  }
+
+  indexFor(record: Pick<SinkRecordIn, 'tenant' | 'entityType'>): string {
+    return indexName(this.indexPrefix, record.tenant, record.entityType);
+  }
+
+  async writeBatch(records: readonly SinkRecordIn[], ctx: { signal: AbortSignal }): Promise<SinkOutcome[]> {
+    const outcomes = new Array<SinkOutcome | undefined>(records.length);
+    const items = records.map((r) => this.toItem(r));
+    const { winners, superseded } = collapse(items.map((item, i) => ({ index: item.index, id: item.id, revision: records[i]!.revision })));
+    for (const i of superseded) outcomes[i] = { status: 'noop', why: 'superseded-in-batch' };
+
+    const verdicts = new Map<number, ItemVerdict>();
+    const positioned = winners.map((i) => ({ ...items[i]!, position: i }));
+    for (const part of chunk(positioned, this.bulkMaxItems, this.bulkMaxBytes)) {
+      ctx.signal.throwIfAborted();
+      const results = await this.options.backend.bulk(part, { signal: ctx.signal });
+      if (results.length !== part.length) throw new Error(`bulk answered ${results.length} items for ${part.length}`);
+      part.forEach((item, j) => verdicts.set(item.position, itemVerdict(item, results[j]!)));
+    }
+
+    const unknown = [...verdicts].filter(([, v]) => v.status === 'conflict' && v.currentVersion === undefined).map(([i]) => i);
+    const looked = unknown.length > 0 ? await this.options.backend.currentVersions(unknown.map((i) => items[i]!), { signal: ctx.signal }) : new Map<string, number>();
+    for (const [i, verdict] of verdicts) {
+      if (verdict.status !== 'conflict') {
+        outcomes[i] = verdict;
+        continue;
+      }
+      const current = verdict.currentVersion ?? looked.get(docKey(items[i]!));
+      outcomes[i] = conflictOutcome(records[i]!.revision, current);
+    }
+    return outcomes.map((o) => o ?? { status: 'failed', error: new Error('no outcome computed') });
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.options.backend.close();
+    return this.closing;
+  }
+
+  health(): Promise<SinkHealth> {
+    return this.options.backend.health();
+  }
+
+  private toItem(record: SinkRecordIn): BulkItem {
+    const index = this.indexFor(record);
+    if (record.op === 'delete') return { action: 'delete', index, id: record.id, version: record.revision };
+    return { action: 'index', index, id: record.id, version: record.revision, doc: toDocument(record) };
+  }
+}
