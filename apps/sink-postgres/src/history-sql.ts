@@ -8,7 +8,7 @@
 //   4. promote the newest version of each key becomes current (valid_to null)
 // Expire runs before promote because the partial unique index (key) WHERE is_current is checked
 // row by row: the old current row must stop being current before the new one starts.
-import { qualifiedName, quoteIdent } from './quote-ident.js';
+import { qualifiedName, quoteIdent } from '@ingest-mesh/pg-kit';
 import { inputColumns, keyAliases, keyTypes, unnestInput } from './row-arrays.js';
 import type { TableMapping } from './table-config.js';
 

@@ -16,12 +16,11 @@ import { InternalError } from '@ingest-mesh/reason-codes';
 import { prepareRow, type PreparedRow } from './column-values.js';
 import { buildHistorySql, type HistorySql } from './history-sql.js';
 import { writeIsolated } from './isolate.js';
-import { qualifiedName } from './quote-ident.js';
 import { keyArrays, rowArrays } from './row-arrays.js';
 import type { SinkOutcome, SinkRecordIn } from './sink-types.js';
 import type { TableMapping } from './table-config.js';
 import { describeRow, type TableWriter } from './table-writer.js';
-import { inTransaction } from './transaction.js';
+import { inTransaction, qualifiedName } from '@ingest-mesh/pg-kit';
 
 type Row = PreparedRow & { index: number };
 type RowResult = { status: 'written' } | { status: 'noop'; why: 'equal-revision' };

@@ -5,7 +5,7 @@
 // Any other error (connection lost, statement timeout, …) is thrown at once: it is not the
 // records' fault, and the runner retries the whole batch.
 import type { MeshError } from '@ingest-mesh/reason-codes';
-import { isPerRecordError, toRecordError } from './pg-errors.js';
+import { isPerRecordError, toRecordError } from '@ingest-mesh/pg-kit';
 
 export type Isolated<R> = { ok: true; result: R } | { ok: false; error: MeshError };
 

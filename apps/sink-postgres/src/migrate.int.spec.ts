@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { loadMigrations, migrate, MigrationError } from './migrate.js';
+import { loadMigrations, migrate, MigrationError } from '@ingest-mesh/pg-kit';
 import { createTestSchema, DATABASE_URL, MIGRATIONS_DIR, type TestSchema } from './test-support/pg-harness.js';
 
 let db: TestSchema;

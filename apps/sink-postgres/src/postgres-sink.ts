@@ -5,7 +5,7 @@
 import { classify, ConnectionError, UnknownRouteError } from '@ingest-mesh/reason-codes';
 import pg from 'pg';
 import { ScdHistoryWriter } from './history.js';
-import { loadMigrations, migrate, type MigrationResult } from './migrate.js';
+import { loadMigrations, migrate, type MigrationResult } from '@ingest-mesh/pg-kit';
 import { checkTables } from './schema-check.js';
 import type { Sink, SinkHealth, SinkOutcome, SinkRecordIn } from './sink-types.js';
 import type { TablesConfig } from './table-config.js';

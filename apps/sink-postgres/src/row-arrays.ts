@@ -1,7 +1,7 @@
 // The unnest input every batch statement shares: one array parameter per inserted column, so a
 // statement has as many parameters as the table has columns, whatever the batch size.
 import type { PreparedRow, SqlValue } from './column-values.js';
-import { quoteIdent } from './quote-ident.js';
+import { quoteIdent } from '@ingest-mesh/pg-kit';
 import type { ColumnType, TableMapping } from './table-config.js';
 
 /** Mesh columns every insert fills from the envelope, in this order. */

@@ -10,7 +10,7 @@
 // All parts of one statement see the same snapshot, so `cur` is the row as it was before the
 // statement: for a key the guard refused, that is the revision that won. One round trip tells
 // written / equal-revision / older-revision(current) for every row.
-import { qualifiedName, quoteIdent } from './quote-ident.js';
+import { qualifiedName, quoteIdent } from '@ingest-mesh/pg-kit';
 import { inputColumns, keyAliases, keyJoin, unnestInput } from './row-arrays.js';
 import type { TableMapping } from './table-config.js';
 

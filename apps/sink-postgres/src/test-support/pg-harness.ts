@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
-import { loadMigrations, migrate } from '../migrate.js';
+import { loadMigrations, migrate } from '@ingest-mesh/pg-kit';
 import type { SinkRecordIn } from '../sink-types.js';
 import { loadTablesConfig, parseTablesConfig, type TablesConfig } from '../table-config.js';
 
