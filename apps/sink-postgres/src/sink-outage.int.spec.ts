@@ -2,10 +2,9 @@
 // stopped): the sink's breaker opens and consumption pauses (/health/detailed), nothing reaches
 // the DLQ while it is down, and once the server is back every record lands exactly once, at the
 // latest revision of its key, with the offsets committed to the end.
-import { freePort, waitFor } from '@ingest-mesh/testing';
+import { freePort, ScratchPostgres, waitFor } from '@ingest-mesh/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ScratchPostgres } from './test-support/scratch-postgres.js';
 import { SinkPgRun } from './test-support/sink-pg-run.js';
 
 const RESET_MS = 1500;

@@ -2,3 +2,4 @@ export * from './stack-env.js';
 export * from './versions.js';
 export * from './net.js';
 export * from './wait.js';
+export * from './scratch-postgres.js';
