@@ -10,8 +10,8 @@ set -euo pipefail
 # shellcheck source=../stack/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../stack/lib.sh"
 
-APPS=(ingest-router sink-postgres)
-declare -A APP_PORT=([ingest-router]=8090 [sink-postgres]=8091)
+APPS=(ingest-router sink-postgres sink-search)
+declare -A APP_PORT=([ingest-router]=8090 [sink-postgres]=8091 [sink-search]=8092)
 SECRETS_FILE="$STACK_HOME/mesh.env"
 
 ensure_secrets() {

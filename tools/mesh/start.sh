@@ -22,7 +22,9 @@ The mesh keeps running. Next:
   curl -s localhost:8090/health/detailed     the router's state (backpressure, routes, lag)
   curl -s localhost:8090/metrics             Prometheus metrics
   curl -s localhost:8091/health/detailed     sink-postgres (circuit, batches, PostgreSQL health)
+  curl -s localhost:8092/health/detailed     sink-search (circuit, bulk stats, OpenSearch health)
   psql postgres://mesh@127.0.0.1:5432/mesh -c 'table customers_live'
+  curl -s 'localhost:9200/mesh-acme-customer/_search?q=name:signup'   the search index
   npm run stack:status                       the stack
   npm stop                                   stop the apps and the stack that `npm start` started
 MSG

@@ -16,12 +16,4 @@ const sink = new PostgresSink({
   onConnected: ({ migrations, tables: mapped }) =>
     logger.info({ schema: env.SINK_PG_SCHEMA, tables: mapped, migrationsApplied: migrations?.applied ?? [], unknownMigrations: migrations?.unknownApplied ?? [] }, 'PostgreSQL ready'),
 });
-await runSinkApp({
-  app: APP,
-  sink,
-  topics: [env.SINK_PG_TOPIC],
-  env,
-  deadLetterInfrastructureFailures: env.SINK_PG_DEAD_LETTER_INFRASTRUCTURE_FAILURES,
-  circuit: { resetTimeoutMs: env.SINK_PG_CIRCUIT_RESET_MS },
-  ...(env.SINK_PG_GROUP_ID ? { groupId: env.SINK_PG_GROUP_ID } : {}),
-});
+await runSinkApp({ app: APP, sink, env });

@@ -4,9 +4,9 @@
 // (not in the _live view), and an older revision goes to dlq.<sink app> as OLDER_REVISION.
 import { rmSync } from 'node:fs';
 import { DLQ_HEADERS, headerString } from '@ingest-mesh/kafka-runtime';
-import { freePort, waitFor } from '@ingest-mesh/testing';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnRouter, type RouterProcess } from './test-support/router-process.js';
+import { freePort, spawnRouter, waitFor, type RouterProcess } from '@ingest-mesh/testing';
 import { SinkPgRun } from './test-support/sink-pg-run.js';
 
 const AT = '2025-03-01T12:00:00.000Z';

@@ -8,12 +8,4 @@ import { SearchSink } from './search-sink.js';
 
 const env = loadSinkSearchEnv();
 const sink = new SearchSink({ ...searchSinkOptions(env), backend: new OpenSearchBackend(openSearchBackendOptions(env)) });
-await runSinkApp({
-  app: APP,
-  sink,
-  topics: [env.SINK_SEARCH_TOPIC],
-  env,
-  deadLetterInfrastructureFailures: env.SINK_SEARCH_DEAD_LETTER_INFRASTRUCTURE_FAILURES,
-  circuit: { resetTimeoutMs: env.SINK_SEARCH_CIRCUIT_RESET_MS },
-  ...(env.SINK_SEARCH_GROUP_ID ? { groupId: env.SINK_SEARCH_GROUP_ID } : {}),
-});
+await runSinkApp({ app: APP, sink, env });

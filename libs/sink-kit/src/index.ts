@@ -3,3 +3,4 @@ export * from './decode.js';
 export * from './outcomes.js';
 export * from './sink-handler.js';
 export * from './sink-app.js';
+export * from './sink-env.js';

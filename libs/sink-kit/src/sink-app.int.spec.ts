@@ -8,13 +8,14 @@ import { DLQ_HEADERS, headerString } from '@ingest-mesh/kafka-runtime';
 import { ConnectionError } from '@ingest-mesh/reason-codes';
 import { waitFor } from '@ingest-mesh/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SinkRun } from './test-support/sink-run.js';
+import { MemorySink } from './test-support/memory-sink.js';
+import { SinkTestRun } from './testing/sink-test-run.js';
 
 const RESET_MS = 2000;
 const header = (m: { headers?: Parameters<typeof headerString>[0] }, name: string) => headerString(m.headers, name);
 
 describe('runSinkApp (default: infrastructure failures wait for the sink)', () => {
-  const r = new SinkRun({ label: 'kit', circuit: { resetTimeoutMs: RESET_MS, volumeThreshold: 3, errorThresholdPercentage: 50 } });
+  const r = new SinkTestRun({ label: 'kit', sink: new MemorySink(), circuit: { resetTimeoutMs: RESET_MS, volumeThreshold: 3, errorThresholdPercentage: 50 } });
 
   beforeAll(() => r.start(), 180_000);
   afterAll(() => r.stop(), 120_000);
@@ -102,7 +103,7 @@ describe('runSinkApp (default: infrastructure failures wait for the sink)', () =
 
 describe('runSinkApp with deadLetterInfrastructureFailures', () => {
   // A breaker that cannot open in this test, so the retry attempts run out first.
-  const r = new SinkRun({ label: 'dlq', deadLetterInfrastructureFailures: true, circuit: { volumeThreshold: 1000 } });
+  const r = new SinkTestRun({ label: 'dlq', sink: new MemorySink(), deadLetterInfrastructureFailures: true, circuit: { volumeThreshold: 1000 } });
 
   beforeAll(() => r.start(), 180_000);
   afterAll(() => r.stop(), 120_000);

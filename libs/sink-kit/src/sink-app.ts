@@ -7,6 +7,7 @@ import { parseEnv, runtimeEnvShape, startMeshApp, stopOnSignals, type MeshApp, t
 import { classify } from '@ingest-mesh/reason-codes';
 import { SinkRecordDecoder } from './decode.js';
 import { SinkHandler, type SinkStats } from './sink-handler.js';
+import { loadSinkEnv, sinkAppSettings, type SinkEnv } from './sink-env.js';
 import type { Sink, SinkHealth } from './sink.js';
 
 /** Breaker settings of the sink (libs/circuit); defaults there: 30 s reset, 5 calls, 50 %. */
@@ -97,10 +98,18 @@ export function sinkRuntimeEnv(env: RuntimeEnv, deadLetterInfrastructureFailures
   return { ...env, MESH_EXHAUSTED_RETRIES: deadLetterInfrastructureFailures ? 'dlq' : 'block' };
 }
 
-/** Runs the sink app until SIGTERM/SIGINT, then stops it within MESH_SHUTDOWN_DEADLINE_MS. */
-export async function runSinkApp(opts: SinkAppOptions): Promise<SinkApp> {
-  const env = opts.env ?? parseEnv(runtimeEnvShape);
-  const app = await startSinkApp({ ...opts, env });
+export interface RunSinkAppOptions extends Pick<SinkAppOptions, 'app' | 'sink' | 'details' | 'healthTimeoutMs'> {
+  /** Default: loadSinkEnv() (SINK_TOPIC, SINK_GROUP_ID, SINK_DEAD_LETTER_INFRASTRUCTURE_FAILURES…). */
+  env?: SinkEnv;
+}
+
+/**
+ * Runs the sink app with the settings of the sink variables until SIGTERM/SIGINT, then stops it
+ * within MESH_SHUTDOWN_DEADLINE_MS. This is all a sink's main.ts needs after building its Sink.
+ */
+export async function runSinkApp(opts: RunSinkAppOptions): Promise<SinkApp> {
+  const env = opts.env ?? loadSinkEnv();
+  const app = await startSinkApp({ ...opts, ...sinkAppSettings(env, opts.sink.name) });
   stopOnSignals(app, env.MESH_SHUTDOWN_DEADLINE_MS);
   return app;
 }

@@ -1,7 +1,8 @@
 // `npm start`'s demo flow: sends good, duplicate and bad records to the running router (raw
 // topic and webhook), then watches the sink topics and the DLQ and prints where each went, and
-// waits for sink-postgres to write the good ones and prints their rows from PostgreSQL.
-// Exits 1 if any record did not end where it should, or a good one is not in PostgreSQL.
+// waits for sink-postgres and sink-search to write the good ones: prints their rows from
+// PostgreSQL and one full-text search result from OpenSearch.
+// Exits 1 if any record did not end where it should, or a good one is not in PostgreSQL or the index.
 import { randomUUID } from 'node:crypto';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { SchemaCatalog, SINK_RECORD_SUBJECT } from '@ingest-mesh/avro';
@@ -9,6 +10,7 @@ import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { demoRecords, type DemoRecord } from './records.js';
 import { observe, type Seen } from './observe.js';
 import { waitForPostgresRows, type ExpectedRow } from './postgres-rows.js';
+import { searchText, waitForDocuments, type ExpectedDoc } from './search-hits.js';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const routerUrl = process.env.ROUTER_URL ?? 'http://127.0.0.1:8090';
@@ -42,7 +44,7 @@ for (const r of records) {
 }
 await showOneSinkRecord(seen);
 console.log(wrong === 0 ? '\nEvery record went where it should.' : `\n${wrong} record(s) did not go where expected.`);
-const missing = await showPostgresRows();
+const missing = (await showPostgresRows()) + (await showSearchResult());
 process.exit(wrong === 0 && missing === 0 ? 0 : 1);
 
 function describe(r: DemoRecord, s: Seen): string {
@@ -96,4 +98,25 @@ async function showOneSinkRecord(s: Seen): Promise<void> {
   const entity = sink.payload ? (await catalog.decode(sink.payload)).value : null;
   console.log(`\nOne SinkRecord from sink.postgres (key ${hit.key}):`);
   console.log(JSON.stringify({ ...sink, payload: entity }, null, 2));
+}
+
+/** Waits for sink-search to index the good records routed to it, then prints one search result; returns how many are missing. */
+async function showSearchResult(): Promise<number> {
+  const opts = { searchUrl: process.env.SEARCH_URL ?? 'http://127.0.0.1:9200', indexPrefix: process.env.SINK_SEARCH_INDEX_PREFIX ?? 'mesh-', timeoutMs: 30_000 };
+  const expected = records
+    .filter((r) => r.expect.includes('sink.search'))
+    .map((r): ExpectedDoc => {
+      const [tenant = '', entityType = '', id = ''] = r.key.split(':');
+      return { tenant, entityType, id, revision: 1 };
+    });
+  console.log(`\nWaiting for sink-search to index the ${expected.length} good records routed to it (${opts.searchUrl})…`);
+  const missing = await waitForDocuments(expected, opts);
+  if (missing.length > 0) {
+    console.log(`${missing.length} document(s) are not searchable: ${missing.map((m) => `${m.tenant}/${m.entityType}/${m.id}`).join(', ')} (is sink-search running? bash tools/mesh/apps.sh status)`);
+    return missing.length;
+  }
+  const hits = (await searchText('acme', 'customer', 'name', 'web signup', opts)).filter((h) => h.id === `c-${run}-2`);
+  console.log(`Every routed record is searchable. Full-text search for "web signup" in ${hits[0]?.index ?? 'mesh-acme-customer'}:`);
+  console.log(JSON.stringify(hits[0] ?? 'no hit', null, 2));
+  return hits.length === 1 ? 0 : 1;
 }

@@ -3,3 +3,5 @@ export * from './versions.js';
 export * from './net.js';
 export * from './wait.js';
 export * from './scratch-postgres.js';
+export * from './router-process.js';
+export * from './scratch-search.js';

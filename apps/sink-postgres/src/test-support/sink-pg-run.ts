@@ -5,9 +5,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { registerSchemas, SchemaCatalog, SINK_RECORD_SUBJECT } from '@ingest-mesh/avro';
+import { registerSchemas, SchemaCatalog } from '@ingest-mesh/avro';
 import { DLQ_HEADERS, headerString, parseEnv, runtimeEnvShape } from '@ingest-mesh/kafka-runtime';
 import { startSinkApp, type SinkApp, type SinkAppOptions } from '@ingest-mesh/sink-kit';
+import { SinkRecordFactory, type CustomerRecordOptions } from '@ingest-mesh/sink-kit/testing';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
 import { PostgresSink } from '../postgres-sink.js';
@@ -35,6 +36,7 @@ export class SinkPgRun {
   readonly kafka = new Kafka({ clientId: `sink-pg-int-${this.run}`, brokers: BROKERS, logLevel: logLevel.NOTHING });
   readonly registry = new SchemaRegistry({ host: REGISTRY_URL });
   readonly catalog = new SchemaCatalog({ registry: this.registry });
+  readonly records: SinkRecordFactory;
   readonly letters: KafkaMessage[] = [];
   readonly secrets = { MESH_ADMIN_TOKEN: `admin-${randomBytes(16).toString('hex')}`, MESH_CONTROL_SECRET: `control-${randomBytes(24).toString('hex')}` };
   db!: TestSchema;
@@ -51,6 +53,7 @@ export class SinkPgRun {
     this.topic = opts.topic ?? `test.sink.pg-${opts.label}.${this.run}`;
     this.controlTopic = `test.mesh.control.${this.run}`;
     this.tenant = `acme-${this.run}`;
+    this.records = new SinkRecordFactory(this.catalog, this.tenant);
     this.groupPrefixes.push(`mesh.${this.app}`, `sink-pg-int-${this.run}`);
   }
 
@@ -135,8 +138,8 @@ export class SinkPgRun {
         ...this.runtimeVars(extra),
         DATABASE_URL,
         SINK_PG_SCHEMA: this.schema,
-        SINK_PG_TOPIC: this.topic,
-        SINK_PG_GROUP_ID: `mesh.${this.app}`,
+        SINK_TOPIC: this.topic,
+        SINK_GROUP_ID: `mesh.${this.app}`,
         ...extra,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -168,38 +171,12 @@ export class SinkPgRun {
   }
 
   key(entityType: string, id: string): string {
-    return `${this.tenant}:${entityType}:${id}`;
+    return this.records.key(entityType, id);
   }
 
   /** A real SinkRecord for a customer: the entity framed with the registry's latest entity.customer. */
-  async customerRecord(id: string, revision: number, opts: { op?: 'upsert' | 'delete'; name?: string } = {}): Promise<Buffer> {
-    const op = opts.op ?? 'upsert';
-    const entity = await this.catalog.latest('customer');
-    const payload =
-      op === 'delete'
-        ? null
-        : await this.catalog.encode('customer', {
-            id,
-            name: opts.name ?? `Customer ${id} r${revision}`,
-            email: `${id}@example.com`,
-            tier: 'pro',
-            country: 'DE',
-            createdAt: Date.parse('2025-03-01T12:00:00Z'),
-          });
-    return this.catalog.encode(SINK_RECORD_SUBJECT, {
-      tenant: this.tenant,
-      source: 'crm',
-      entityType: 'customer',
-      id,
-      revision,
-      occurredAt: Date.parse('2025-03-01T12:00:00Z') + revision * 60_000,
-      priority: 'normal',
-      op,
-      payloadSchemaId: payload ? entity.id : null,
-      payload,
-      traceparent: null,
-      routedAt: Date.now(),
-    });
+  customerRecord(id: string, revision: number, opts: CustomerRecordOptions = {}): Promise<Buffer> {
+    return this.records.customer(id, revision, opts);
   }
 
   async send(messages: { key: string; value: Buffer }[]): Promise<void> {

@@ -1,12 +1,13 @@
 // For *.int.spec.ts only: ingest-router as a process of its own (an app never imports another
-// app), with a config, topics and consumer group (ROUTER_GROUP_ID) unique to a test run.
+// app, so sinks' end-to-end tests spawn it by path), with a config, topics and consumer group (ROUTER_GROUP_ID) unique to a test run.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { REPO_ROOT } from './sink-pg-run.js';
 
+/** The repository root (tools/testing/src/../../..). */
+export const REPO_ROOT = path.resolve(import.meta.dirname, '../../..');
 const ROUTER_SRC = path.join(REPO_ROOT, 'apps/ingest-router/src');
 
 export interface RouterProcessOptions {

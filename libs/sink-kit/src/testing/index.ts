@@ -1,0 +1,2 @@
+export * from './sink-records.js';
+export * from './sink-test-run.js';
