@@ -10,8 +10,14 @@ set -euo pipefail
 # shellcheck source=../stack/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../stack/lib.sh"
 
-APPS=(ingest-router sink-postgres sink-search)
-declare -A APP_PORT=([ingest-router]=8090 [sink-postgres]=8091 [sink-search]=8092)
+# The apps and their local ports come from apps.list (the generator registers new sinks there).
+APPS=()
+declare -A APP_PORT=()
+while read -r name port _; do
+  [[ -z $name || $name == \#* ]] && continue
+  APPS+=("$name")
+  APP_PORT[$name]=$port
+done <"$(dirname "${BASH_SOURCE[0]}")/apps.list"
 SECRETS_FILE="$STACK_HOME/mesh.env"
 
 ensure_secrets() {
@@ -41,6 +47,7 @@ cmd_up() {
   ensure_secrets
   local app
   for app in "${@:-${APPS[@]}}"; do
+    [[ -n ${APP_PORT[$app]:-} ]] || fail "$app" "no such app in tools/mesh/apps.list (known: ${APPS[*]})"
     if ours_alive "$app"; then
       say "$app: running (http://127.0.0.1:${APP_PORT[$app]})"
       continue
