@@ -5,7 +5,7 @@ import type { SchemaCatalog } from '@ingest-mesh/avro';
 import { fromJson, frame, SINK_RECORD_SUBJECT } from '@ingest-mesh/avro';
 import type { TokenBucket } from '@ingest-mesh/backpressure';
 import type { HandleContext, InboundRecord, RecordHandler, RecordMeta, RecordOutcome } from '@ingest-mesh/kafka-runtime';
-import { SchemaDriftError, UnknownRouteError, UnknownTenantError, type ValidationError } from '@ingest-mesh/reason-codes';
+import { classify, SchemaDriftError, UnknownRouteError, UnknownTenantError, type ValidationError } from '@ingest-mesh/reason-codes';
 import { childTraceparent, traceparentFromHeaders } from '@ingest-mesh/telemetry';
 import type { IHeaders, KafkaMessage, Message, Producer } from 'kafkajs';
 import type { Envelope } from './envelope.js';
@@ -37,22 +37,49 @@ const SOURCE = 'ingest-router';
 
 export class RouterPipeline implements RecordHandler {
   private readonly envelopes = new WeakMap<KafkaMessage, Envelope>();
+  /** Avro envelopes prepare() found undecodable (not for want of the registry): describe() dead-letters them. */
+  private readonly undecodable = new WeakMap<KafkaMessage, unknown>();
   private readonly now: () => Date;
 
   constructor(private readonly opts: RouterPipelineOptions) {
     this.now = opts.now ?? (() => new Date());
   }
 
-  /** Without I/O: JSON envelopes are parsed here (and kept for handle); Avro ones in handle. */
+  /**
+   * Decodes the round's Avro envelopes (their writer schema may need fetching), so describe()
+   * gives them a dedupe identity like JSON ones. A record that cannot decode is remembered and
+   * dead-lettered by describe(); one that could not be decoded for want of the registry is left
+   * to handle(), which retries it (without a dedupe identity: the sinks' revision guards absorb
+   * a duplicate that slips through then).
+   */
+  async prepare(records: readonly InboundRecord[]): Promise<void> {
+    await Promise.all(
+      records.map(async ({ message }) => {
+        const value = message.value;
+        if (!value || !isFramed(value) || value.length > this.opts.maxRecordBytes || this.envelopes.has(message)) return;
+        try {
+          this.envelopes.set(message, await this.opts.decodeAvroEnvelope(value));
+        } catch (err) {
+          if (!classify(err).retryable) this.undecodable.set(message, err);
+        }
+      }),
+    );
+  }
+
+  /** Without I/O: JSON envelopes are parsed here, Avro ones were decoded by prepare(); both kept for handle. */
   describe(record: InboundRecord): RecordMeta {
     const value = record.message.value;
     if (!value) return {};
     // Avro ones are size-checked here too: an oversized one would fail the round's sink produce.
     assertRecordSize(value, this.opts.maxRecordBytes);
-    if (isFramed(value)) return {};
+    if (isFramed(value)) {
+      if (this.undecodable.has(record.message)) throw this.undecodable.get(record.message);
+      const decoded = this.envelopes.get(record.message);
+      return decoded ? metaOf(decoded) : {};
+    }
     const e = parseJsonEnvelope(value, this.opts.maxRecordBytes);
     this.envelopes.set(record.message, e);
-    return { tenant: e.tenant, priority: e.priority, dedupe: { tenant: e.tenant, source: e.source, entityType: e.entityType, id: e.id, revision: e.revision } };
+    return metaOf(e);
   }
 
   async handle(records: readonly InboundRecord[], _ctx: HandleContext): Promise<RecordOutcome[]> {
@@ -160,4 +187,9 @@ function deferMessage(message: KafkaMessage, reason: string): Message {
     value: message.value,
     headers: { ...(message.headers ?? {}), 'x-mesh-deferred-reason': reason, 'x-mesh-deferred-by': SOURCE },
   };
+}
+
+/** What the runtime needs of an envelope: tenant, priority and its dedupe identity. */
+function metaOf(e: Envelope): RecordMeta {
+  return { tenant: e.tenant, priority: e.priority, dedupe: { tenant: e.tenant, source: e.source, entityType: e.entityType, id: e.id, revision: e.revision } };
 }

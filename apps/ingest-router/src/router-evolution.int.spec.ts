@@ -7,7 +7,7 @@ import { RAW_ENVELOPE_SUBJECT, entitySubject, frame, parseSchema, unframe } from
 import { COMPATIBILITY, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { parseTraceparent } from '@ingest-mesh/telemetry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeSink, deleteTestSubject, envelope, header, newTrace, RouterRun } from './test-support/router-harness.js';
+import { decodeSink, deleteTestSubject, envelope, header, newTrace, RouterRun, until } from './test-support/router-harness.js';
 
 const entityType = `itest_evo_${randomUUID().replaceAll('-', '')}`;
 const subject = entitySubject(entityType);
@@ -41,13 +41,13 @@ afterAll(async () => {
 }, 120_000);
 
 /** A mesh.RawEnvelope (Confluent-framed Avro) carrying `payload`, framed Avro of the entity. */
-async function avroEnvelope(id: string, payload: Buffer, traceparent: string | null = null): Promise<{ key: string; value: Buffer }> {
+async function avroEnvelope(id: string, payload: Buffer, traceparent: string | null = null, revision = 3): Promise<{ key: string; value: Buffer }> {
   const value = await r.catalog.encode(RAW_ENVELOPE_SUBJECT, {
     tenant: r.acme,
     source: 'erp',
     entityType,
     id,
-    revision: 3,
+    revision,
     occurredAt: 1_750_000_000_000,
     priority: 'low',
     op: 'upsert',
@@ -109,5 +109,20 @@ describe('ingest-router: schema evolution', () => {
 
     // The record routed before v2 still reads with its own (v1) schema.
     expect(unframe(first.record.payload!)?.schemaId).toBe(v1Id);
+  }, 120_000);
+
+  it('deduplicates Avro envelopes like JSON ones: the same envelope twice is routed once', async () => {
+    const dupId = `${r.run}-avro-dup`;
+    const payload = frame(v1Id, v1Type.toBuffer({ id: dupId, label: 'twice' }));
+    const twice = await avroEnvelope(dupId, payload);
+    // The next revision of the same entity (same key, same partition) is routed after both copies.
+    const next = await avroEnvelope(dupId, payload, null, 4);
+    await r.send([twice, twice, next]);
+    const revisions = await until('revision 4 routed', async () => {
+      const all = (await r.tail.keys(r.pgTopic, [twice.key])).get(twice.key) ?? [];
+      const seen = await Promise.all(all.map(async (m) => (await decodeSink(r.catalog, m)).record.revision));
+      return seen.includes(4) ? seen : undefined;
+    });
+    expect(revisions).toEqual([3, 4]);
   }, 120_000);
 });

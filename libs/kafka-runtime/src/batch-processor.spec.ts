@@ -175,6 +175,46 @@ describe('BatchProcessor', () => {
     expect(t.letters.map((l) => l.failure.code)).toEqual(['INVALID_PAYLOAD']);
   });
 
+  it('prepares the round once, before describe(), so describe() can use what prepare() fetched', async () => {
+    const fetched = new Set<string>();
+    const order: string[] = [];
+    const store = new MemoryStore();
+    const t = setup((b) => b.map(done), {
+      idempotency: store,
+      handler: {
+        prepare: async (rs) => {
+          order.push(`prepare:${rs.length}`);
+          for (const r of rs) fetched.add(idOf(r));
+        },
+        describe: (r) => {
+          order.push(`describe:${idOf(r)}`);
+          return fetched.has(idOf(r)) ? { dedupe: { tenant: 'acme', source: 's', entityType: 'e', id: idOf(r), revision: 1 } } : {};
+        },
+      },
+    });
+    expect(await t.processor.process(records(['a', 'b']), t.ctx)).toBe(2);
+    expect(order).toEqual(['prepare:2', 'describe:a', 'describe:b']);
+    // Both got a dedupe identity from what prepare() fetched: a second delivery is a duplicate.
+    expect(store.done.size).toBe(2);
+    expect(await t.processor.process(records(['a', 'b']), t.ctx)).toBe(2);
+    expect(t.counts['hits']).toBe(2);
+    expect(t.calls).toEqual([['a', 'b']]);
+  });
+
+  it('goes on when prepare() throws: describe() runs on what it left', async () => {
+    const t = setup((b) => b.map(done), {
+      handler: {
+        prepare: async () => {
+          throw new ConnectionError('registry down');
+        },
+        describe: () => ({}),
+      },
+    });
+    expect(await t.processor.process(records(['a', 'b']), t.ctx)).toBe(2);
+    expect(t.calls).toEqual([['a', 'b']]);
+    expect(t.letters).toEqual([]);
+  });
+
   it('treats a handler that throws as a failure of every record it was given', async () => {
     let n = 0;
     const t = setup((b) => {

@@ -71,6 +71,7 @@ export class BatchProcessor {
   }
 
   async process(records: readonly InboundRecord[], ctx: ProcessContext): Promise<number> {
+    await this.prepare(records, ctx);
     const items = records.map((record) => this.describe(record));
     this.deferForBrownout(items);
     await this.publishDeferred(items, ctx);
@@ -107,6 +108,15 @@ export class BatchProcessor {
       await this.backoff(Math.min(failed.attempts, this.opts.retryPolicy.maxAttempts), ctx);
     }
     return firstUnfinished(items);
+  }
+
+  private async prepare(records: readonly InboundRecord[], ctx: ProcessContext): Promise<void> {
+    if (!this.opts.handler.prepare) return;
+    try {
+      await this.opts.handler.prepare(records, ctx.signal);
+    } catch (err) {
+      this.opts.logger.warn({ err }, 'the handler could not prepare the round; records it left undescribed go on without it');
+    }
   }
 
   private describe(record: InboundRecord): Item {

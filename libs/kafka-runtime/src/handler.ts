@@ -34,6 +34,13 @@ export interface HandleContext {
 }
 
 export interface RecordHandler {
+  /**
+   * Optional I/O once per round, before describe() (e.g. fetching the writer schema of Avro
+   * records so describe() can read their dedupe identity). It must not throw for a record's
+   * sake: what it could not do, describe() finds missing. If it throws anyway, the round goes on
+   * (logged) and describe() runs on whatever it left.
+   */
+  prepare?(records: readonly InboundRecord[], signal: AbortSignal): Promise<void>;
   /** Throwing here dead-letters the record with the classified reason (e.g. INVALID_PAYLOAD). */
   describe?(record: InboundRecord): RecordMeta;
   /**
