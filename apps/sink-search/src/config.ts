@@ -10,6 +10,8 @@ export const searchEnvShape = {
   SINK_SEARCH_BULK_MAX_ITEMS: env.int(1, 100_000, 2000),
   SINK_SEARCH_BULK_MAX_BYTES: env.int(1024, 100 * 1024 * 1024, 5 * 1024 * 1024),
   SINK_SEARCH_REQUEST_TIMEOUT_MS: env.int(100, 3_600_000, 30_000),
+  /** Bulk (and version lookup) requests in flight at once across all partitions: the engine's write queue is shared. */
+  SINK_SEARCH_MAX_IN_FLIGHT: env.int(1, 64, 2),
 };
 
 export type SearchEnv = ReturnType<typeof loadSearchEnv>;
@@ -22,6 +24,11 @@ export function openSearchBackendOptions(e: SearchEnv): OpenSearchBackendOptions
   return { node: e.SEARCH_URL, indexPrefix: e.SINK_SEARCH_INDEX_PREFIX, refresh: e.SINK_SEARCH_REFRESH, requestTimeoutMs: e.SINK_SEARCH_REQUEST_TIMEOUT_MS };
 }
 
-export function searchSinkOptions(e: SearchEnv): Omit<SearchSinkOptions, 'backend'> {
-  return { indexPrefix: e.SINK_SEARCH_INDEX_PREFIX, bulkMaxItems: e.SINK_SEARCH_BULK_MAX_ITEMS, bulkMaxBytes: e.SINK_SEARCH_BULK_MAX_BYTES };
+export function searchSinkOptions(e: SearchEnv): Omit<SearchSinkOptions, 'backend' | 'schemas' | 'onMappingIssue'> {
+  return {
+    indexPrefix: e.SINK_SEARCH_INDEX_PREFIX,
+    bulkMaxItems: e.SINK_SEARCH_BULK_MAX_ITEMS,
+    bulkMaxBytes: e.SINK_SEARCH_BULK_MAX_BYTES,
+    maxInFlight: e.SINK_SEARCH_MAX_IN_FLIGHT,
+  };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { indexName, indexPattern, templatePriority } from './index-name.js';
+import { indexName, indexPattern } from './index-name.js';
 
 describe('indexName', () => {
   it('is <prefix><tenant>-<entityType>, lowercased', () => {
@@ -12,10 +12,5 @@ describe('indexName', () => {
 
   it('pattern covers the prefix', () => {
     expect(indexPattern('Mesh-IT-')).toBe('mesh-it-*');
-  });
-
-  it('ranks a more specific prefix above the one it extends, so their templates never tie', () => {
-    expect(templatePriority('mesh-eu-')).toBeGreaterThan(templatePriority('mesh-'));
-    expect(templatePriority('mesh-')).not.toBe(templatePriority('mesh-eu-'));
   });
 });

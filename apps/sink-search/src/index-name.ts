@@ -11,13 +11,3 @@ export function indexName(prefix: string, tenant: string, entityType: string): s
 export function indexPattern(prefix: string): string {
   return `${prefix.toLowerCase()}*`;
 }
-
-/**
- * The priority of the prefix's index template. The engine refuses two composable templates with
- * overlapping patterns and the same priority, and prefixes overlap whenever one extends another
- * (`mesh-` and `mesh-eu-`): ranking by prefix length makes the more specific prefix win and two
- * different prefixes never tie (equal lengths overlap only when the prefixes are equal).
- */
-export function templatePriority(prefix: string): number {
-  return prefix.length;
-}

@@ -17,7 +17,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await backend.client.indices.delete({ index: `${prefix}*`, ignore_unavailable: true }).catch(() => undefined);
-  await backend.client.indices.deleteIndexTemplate({ name: backend.templateName }).catch(() => undefined);
+  await backend.deleteTemplates().catch(() => undefined);
   await sink.close();
 });
 

@@ -1,6 +1,7 @@
-// What the search sink needs from a search engine: one bulk call with per-item results, and the
-// current version of a few documents. OpenSearch implements it (opensearch-backend.ts); the unit
-// tests use a fake.
+// What the search sink needs from a search engine: one bulk call with per-item results, the
+// current version of a few documents, and an entity type's mappings. OpenSearch implements it
+// (opensearch-backend.ts); the unit tests use a fake.
+import type { MappingProperties } from './avro-mapping.js';
 
 /** One action of a bulk request, guarded by the record's revision as an external version. */
 export interface BulkItem {
@@ -35,12 +36,25 @@ export interface BackendHealth {
   details?: Record<string, unknown>;
 }
 
+/** A mapping the engine refused (a conflict with an existing field's type…); the writes go on. */
+export interface MappingRefusal {
+  /** The template or index that refused it. */
+  target: string;
+  reason: string;
+}
+
 export interface SearchBackend {
   connect(): Promise<void>;
   /** One request. Throws when the request as a whole fails (unreachable, timeout, 5xx for the request). */
   bulk(items: readonly BulkItem[], opts?: { signal?: AbortSignal }): Promise<BulkItemResult[]>;
   /** Current versions of documents (one request); a missing document has no entry. Keyed by docKey(). */
   currentVersions(refs: readonly DocRef[], opts?: { signal?: AbortSignal }): Promise<Map<string, number>>;
+  /**
+   * Puts the entity type's index template with these properties (new indexes get them) and adds
+   * them to its existing indexes (additive). What the engine refuses is returned, not thrown;
+   * throws when the engine cannot be reached.
+   */
+  applyEntityMapping(entityType: string, properties: MappingProperties, opts?: { signal?: AbortSignal }): Promise<MappingRefusal[]>;
   /** Idempotent. */
   close(): Promise<void>;
   health(): Promise<BackendHealth>;

@@ -4,8 +4,10 @@
 // tombstone removes its document, and an older revision goes to dlq.<sink app> as OLDER_REVISION.
 import { rmSync } from 'node:fs';
 import { DLQ_HEADERS, headerString } from '@ingest-mesh/kafka-runtime';
+import { SchemaCatalog } from '@ingest-mesh/avro';
 import { SinkTestRun } from '@ingest-mesh/sink-kit/testing';
 import { freePort, spawnRouter, waitFor, type RouterProcess } from '@ingest-mesh/testing';
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenSearchBackend } from './opensearch-backend.js';
 import { SearchSink } from './search-sink.js';
@@ -17,7 +19,9 @@ describe('ingest.raw → ingest-router → sink-search → a searchable document
   const sinkName = `t${Math.random().toString(36).slice(2, 10)}-search`;
   const prefix = `it-e2e-${sinkName}-`;
   const backend = new OpenSearchBackend({ node: SEARCH_URL, indexPrefix: prefix, refresh: 'wait_for' });
-  const r = new SinkTestRun({ label: 'search-e2e', sink: new SearchSink({ backend, indexPrefix: prefix }), topic: `sink.${sinkName}` });
+  // Field types from the registry's Avro schemas (the mapping the app's main.ts sets up).
+  const catalog = new SchemaCatalog({ registry: new SchemaRegistry({ host: process.env.SCHEMA_REGISTRY_URL || 'http://127.0.0.1:8081/apis/ccompat/v7' }) });
+  const r = new SinkTestRun({ label: 'search-e2e', sink: new SearchSink({ backend, indexPrefix: prefix, schemas: catalog }), topic: `sink.${sinkName}` });
   let router: RouterProcess & { output: string[] };
   let routeGroupsBefore = new Set<string>();
   // The router's route-override listener joins a group of its own (ingest-router-routes-<uuid>).
@@ -51,7 +55,7 @@ describe('ingest.raw → ingest-router → sink-search → a searchable document
     if (r.admin) r.cleanUp({ groups: (await routeGroups()).filter((g) => !routeGroupsBefore.has(g)) });
     // Before r.stop(): stopping the app closes the sink and with it the backend's client.
     await backend.client.indices.delete({ index: `${prefix}*`, ignore_unavailable: true });
-    await backend.client.indices.deleteIndexTemplate({ name: backend.templateName });
+    await backend.deleteTemplates();
     await r.stop();
     if (router) rmSync(router.configFile, { force: true });
   }, 120_000);
@@ -70,15 +74,18 @@ describe('ingest.raw → ingest-router → sink-search → a searchable document
   });
   const sendRaw = (messages: { key: string; value: string }[]) => r.producer.send({ topic: router.sourceTopic, acks: -1, messages });
   const index = () => r.sink.indexFor({ tenant: r.tenant, entityType: 'customer' });
-  const search = async (text: string) => {
+  type Hit = { _id: string; _version: number; _source: Record<string, unknown> };
+  const search = async (text: string): Promise<Hit[]> => {
     const res = await backend.client.search({ index: index(), ignore_unavailable: true, body: { version: true, query: { match: { name: text } } } });
-    return res.body.hits.hits as { _id: string; _version: number; _source: Record<string, unknown> }[];
+    return res.body.hits.hits as Hit[];
   };
+  /** While the index is being created its shard may not answer yet: no hits until it does. */
+  const searchSoon = (text: string) => search(text).catch((): Hit[] => []);
 
   it('finds the latest revision by full text, forgets deleted documents and dead-letters an older revision', async () => {
     await sendRaw([raw('c1', 1, 'Ada Lovelace'), raw('c1', 2, 'Ada King Lovelace'), raw('c2', 1, 'Grace Hopper'), raw('c2', 2, null), raw('c3', 7, 'Alan Turing')]);
     const hits = await waitFor('c1 searchable at revision 2, c3 indexed', async () => {
-      const [ada, alan] = await Promise.all([search('lovelace'), search('turing')]);
+      const [ada, alan] = await Promise.all([searchSoon('lovelace'), searchSoon('turing')]);
       return ada[0]?._version === 2 && alan.length === 1 ? ada : undefined;
     }, 90_000);
     expect(hits).toHaveLength(1);
@@ -88,6 +95,9 @@ describe('ingest.raw → ingest-router → sink-search → a searchable document
       _source: { id: 'c1', name: 'Ada King Lovelace', email: 'c1@example.com', '@mesh': { tenant: r.tenant, source: 'crm', entityType: 'customer', id: 'c1', revision: 2 } },
     });
     expect(await search('hopper')).toEqual([]);
+    // Typed from the Avro schema, not guessed: createdAt (timestamp-millis) is a date, so ISO ranges work.
+    const created = await backend.client.search({ index: index(), body: { query: { range: { createdAt: { gte: '2025-03-01T00:00:00Z', lt: '2025-03-02T00:00:00Z' } } } } });
+    expect((created.body.hits.hits as Hit[]).map((h) => h._id).sort()).toEqual(['c1', 'c3']);
 
     // A revision older than the stored one (new to the router's dedupe, refused by the engine).
     await sendRaw([raw('c3', 6, 'Alan M. Turing')]);

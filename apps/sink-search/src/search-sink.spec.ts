@@ -1,33 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { docKey, type BulkItem, type BulkItemResult, type DocRef, type SearchBackend } from './search-backend.js';
+import { docKey } from './search-backend.js';
 import { SearchSink } from './search-sink.js';
+import { FakeBackend } from './test-support/fake-backend.js';
 import { record } from './test-support/records.js';
-
-/** A fake engine: answers each bulk with the results the test scripts, by document id. */
-class FakeBackend implements SearchBackend {
-  readonly bulks: BulkItem[][] = [];
-  readonly lookups: DocRef[][] = [];
-  closed = 0;
-  constructor(
-    private readonly answer: (item: BulkItem) => BulkItemResult = () => ({ status: 201 }),
-    private readonly versions = new Map<string, number>(),
-  ) {}
-  async connect() {}
-  async bulk(items: readonly BulkItem[]) {
-    this.bulks.push([...items]);
-    return items.map(this.answer);
-  }
-  async currentVersions(refs: readonly DocRef[]) {
-    this.lookups.push([...refs]);
-    return new Map([...this.versions].filter(([k]) => refs.some((r) => docKey(r) === k)));
-  }
-  async close() {
-    this.closed++;
-  }
-  async health() {
-    return { ok: true };
-  }
-}
 
 const signal = new AbortController().signal;
 

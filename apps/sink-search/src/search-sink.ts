@@ -1,10 +1,14 @@
 // The search sink: each batch is collapsed to one action per document, sent as bulk requests with
 // the revision as an external version (the engine is the revision guard), and each item's result
 // becomes the record's outcome. Conflicts whose current version the engine did not state are
-// resolved with one lookup for the batch.
+// resolved with one lookup for the batch. Before the first document of an entity type / schema
+// id, its mappings are applied (entity-mappings.ts). Engine requests of all partitions together
+// are bounded by maxInFlight (the runner writes partitions in parallel).
+import { Semaphore } from '@ingest-mesh/backpressure';
 import { chunk } from './chunk.js';
 import { collapse } from './collapse.js';
 import { toDocument } from './document.js';
+import { EntityMappings, type MappingIssue, type SchemaSource } from './entity-mappings.js';
 import { indexName } from './index-name.js';
 import { conflictOutcome, itemVerdict, type ItemVerdict } from './item-outcome.js';
 import { docKey, type BulkItem, type SearchBackend } from './search-backend.js';
@@ -18,6 +22,12 @@ export interface SearchSinkOptions {
   bulkMaxItems?: number;
   /** NDJSON bytes per bulk request. Default 5 MiB. */
   bulkMaxBytes?: number;
+  /** Bulk and lookup requests in flight at once, across every partition's batches. Default 2. */
+  maxInFlight?: number;
+  /** The schemas of payloadSchemaIds, for the mappings. Without it the engine maps dynamically. */
+  schemas?: SchemaSource;
+  /** Called for every mapping issue (refused mapping, unusable schema); they are in health details too. */
+  onMappingIssue?: (issue: MappingIssue) => void;
 }
 
 export class SearchSink implements Sink {
@@ -25,12 +35,21 @@ export class SearchSink implements Sink {
   readonly indexPrefix: string;
   private readonly bulkMaxItems: number;
   private readonly bulkMaxBytes: number;
+  private readonly inFlight: Semaphore;
+  private readonly mappings: EntityMappings | undefined;
   private closing: Promise<void> | undefined;
 
   constructor(private readonly options: SearchSinkOptions) {
     this.indexPrefix = options.indexPrefix ?? 'mesh-';
     this.bulkMaxItems = options.bulkMaxItems ?? 2000;
     this.bulkMaxBytes = options.bulkMaxBytes ?? 5 * 1024 * 1024;
+    const maxInFlight = options.maxInFlight ?? 2;
+    if (!Number.isInteger(maxInFlight) || maxInFlight < 1) throw new RangeError(`maxInFlight must be an integer ≥ 1, got ${maxInFlight}`);
+    this.inFlight = new Semaphore(maxInFlight);
+    this.mappings =
+      options.schemas === undefined
+        ? undefined
+        : new EntityMappings({ schemas: options.schemas, backend: options.backend, ...(options.onMappingIssue ? { onIssue: options.onMappingIssue } : {}) });
   }
 
   connect(): Promise<void> {
@@ -46,18 +65,22 @@ export class SearchSink implements Sink {
     const items = records.map((r) => this.toItem(r));
     const { winners, superseded } = collapse(items.map((item, i) => ({ index: item.index, id: item.id, revision: records[i]!.revision })));
     for (const i of superseded) outcomes[i] = { status: 'noop', why: 'superseded-in-batch' };
+    await this.ensureMappings(winners.map((i) => records[i]!), ctx.signal);
 
     const verdicts = new Map<number, ItemVerdict>();
     const positioned = winners.map((i) => ({ ...items[i]!, position: i }));
     for (const part of chunk(positioned, this.bulkMaxItems, this.bulkMaxBytes)) {
       ctx.signal.throwIfAborted();
-      const results = await this.options.backend.bulk(part, { signal: ctx.signal });
+      const results = await this.limited(ctx.signal, () => this.options.backend.bulk(part, { signal: ctx.signal }));
       if (results.length !== part.length) throw new Error(`bulk answered ${results.length} items for ${part.length}`);
       part.forEach((item, j) => verdicts.set(item.position, itemVerdict(item, results[j]!)));
     }
 
     const unknown = [...verdicts].filter(([, v]) => v.status === 'conflict' && v.currentVersion === undefined).map(([i]) => i);
-    const looked = unknown.length > 0 ? await this.options.backend.currentVersions(unknown.map((i) => items[i]!), { signal: ctx.signal }) : new Map<string, number>();
+    const looked =
+      unknown.length > 0
+        ? await this.limited(ctx.signal, () => this.options.backend.currentVersions(unknown.map((i) => items[i]!), { signal: ctx.signal }))
+        : new Map<string, number>();
     for (const [i, verdict] of verdicts) {
       if (verdict.status !== 'conflict') {
         outcomes[i] = verdict;
@@ -74,8 +97,33 @@ export class SearchSink implements Sink {
     return this.closing;
   }
 
-  health(): Promise<SinkHealth> {
-    return this.options.backend.health();
+  async health(): Promise<SinkHealth> {
+    const backend = await this.options.backend.health();
+    // Mapping issues do not make the sink unhealthy: the writes go on; they are there to be seen.
+    return {
+      ...backend,
+      details: {
+        ...backend.details,
+        inFlight: { limit: this.inFlight.limit, active: this.inFlight.inFlight, waiting: this.inFlight.waiting },
+        ...(this.mappings === undefined ? {} : { mappings: this.mappings.details() }),
+      },
+    };
+  }
+
+  /** Mappings of the upserts' (entity type, schema id) pairs; a retryable error thrown here fails the batch. */
+  private async ensureMappings(records: readonly SinkRecordIn[], signal: AbortSignal): Promise<void> {
+    if (this.mappings === undefined) return;
+    const pairs = records.flatMap((r) => (r.op === 'upsert' && r.payloadSchemaId !== null ? [{ entityType: r.entityType, schemaId: r.payloadSchemaId }] : []));
+    if (pairs.length > 0) await this.mappings.ensure(pairs, signal);
+  }
+
+  private async limited<T>(signal: AbortSignal, request: () => Promise<T>): Promise<T> {
+    const release = await this.inFlight.acquire(signal);
+    try {
+      return await request();
+    } finally {
+      release();
+    }
   }
 
   private toItem(record: SinkRecordIn): BulkItem {

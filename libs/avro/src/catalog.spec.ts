@@ -190,6 +190,30 @@ describe('SchemaCatalog.byId', () => {
   });
 });
 
+describe('SchemaCatalog.schemaJsonById', () => {
+  it('returns the stored schema as parsed JSON, a fresh copy each time, fetched once with the Type', async () => {
+    const json = await catalog.schemaJsonById(10);
+    expect(json).toEqual(JSON.parse(V1));
+    (json as { name: string }).name = 'Mutated';
+    expect(await catalog.schemaJsonById(10)).toEqual(JSON.parse(V1));
+    await catalog.byId(10);
+    expect(registry.calls.find).toBe(1);
+  });
+
+  it('knows the text of an id first seen as a latest version', async () => {
+    registry.add('entity.thing', 11, V2);
+    const { id } = await catalog.latest('thing');
+    expect(await catalog.schemaJsonById(id)).toEqual(JSON.parse(V2));
+    expect(registry.calls.find).toBe(0);
+  });
+
+  it('fails as byId does: SchemaDriftError for an unknown id, ConnectionError when unreachable', async () => {
+    await expect(catalog.schemaJsonById(12_345)).rejects.toThrow(SchemaDriftError);
+    registry.down = true;
+    await expect(catalog.schemaJsonById(10)).rejects.toThrow(ConnectionError);
+  });
+});
+
 describe('SchemaCatalog.encode / decode', () => {
   it('encodes with the latest schema and frames it with its id', async () => {
     const buf = await catalog.encode('thing', { id: 'a' });

@@ -2,7 +2,7 @@
 // cached for good), the latest version per subject (re-checked every refreshMs), and framed
 // Avro encode/decode with writer→reader resolution.
 import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { ConnectionError, InvalidPayloadError, SchemaDriftError, UnknownEntityTypeError, ValidationError } from '@ingest-mesh/reason-codes';
+import { ConnectionError, InternalError, InvalidPayloadError, SchemaDriftError, UnknownEntityTypeError, ValidationError } from '@ingest-mesh/reason-codes';
 import { frame, unframe } from './framing.js';
 import type { AvroType } from './parse-schema.js';
 import { assertRegistryClient, fetchLatestVersion, fetchSchemaById } from './registry-api.js';
@@ -53,6 +53,8 @@ export class SchemaCatalog {
   private readonly latestEntries = new Map<string, LatestEntry>();
   private readonly latestInFlight = new Map<string, Promise<LatestSchema>>();
   private readonly types = new Map<number, AvroType>();
+  /** The schema text of every id in `types`, for schemaJsonById (immutable like the ids). */
+  private readonly texts = new Map<number, string>();
   private readonly typesInFlight = new Map<number, Promise<AvroType>>();
   private readonly unknownIds = new Map<number, number>();
   private readonly resolvers = new ResolverCache();
@@ -102,6 +104,18 @@ export class SchemaCatalog {
       this.typesInFlight.set(id, pending);
     }
     return pending;
+  }
+
+  /**
+   * The schema of a registry id as the registry stores it, parsed (a fresh copy each call), for
+   * callers that read the schema itself rather than values, e.g. to derive a search mapping.
+   * Cached with the Type; errors as for byId().
+   */
+  async schemaJsonById(id: number): Promise<unknown> {
+    await this.byId(id);
+    const text = this.texts.get(id);
+    if (text === undefined) throw new InternalError(`schema id ${id} is cached without its text`);
+    return JSON.parse(text) as unknown;
   }
 
   /**
@@ -160,6 +174,7 @@ export class SchemaCatalog {
     }
     const type = this.types.get(version.id) ?? typeFromStored(version.id, version);
     this.types.set(version.id, type);
+    this.texts.set(version.id, version.schema);
     const latest: LatestSchema = { subject, id: version.id, version: version.version, type };
     this.latestEntries.set(subject, { value: latest, checkAt: this.now() + this.refreshMs });
     return latest;
@@ -178,6 +193,7 @@ export class SchemaCatalog {
     }
     const type = typeFromStored(id, stored);
     this.types.set(id, type);
+    this.texts.set(id, stored.schema);
     this.unknownIds.delete(id);
     return type;
   }
