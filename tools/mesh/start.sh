@@ -16,6 +16,10 @@ eval "$(bash tools/mesh/apps.sh env)"
 echo
 echo "Demo: good, duplicate and bad records into ingest.raw and the webhook…"
 node --conditions=@ingest-mesh/source --import tsx tools/demo/src/demo.ts
+echo
+echo "The demo's dead letters, as dlq-redriver stored them (dlqtriage summary --tenant acme):"
+sleep 2
+node tools/dlqtriage/bin/dlqtriage.mjs summary --tenant acme
 cat <<'MSG'
 
 The mesh keeps running. Next:
@@ -23,6 +27,8 @@ The mesh keeps running. Next:
   curl -s localhost:8090/metrics             Prometheus metrics
   curl -s localhost:8091/health/detailed     sink-postgres (circuit, batches, PostgreSQL health)
   curl -s localhost:8092/health/detailed     sink-search (circuit, bulk stats, OpenSearch health)
+  npx dlqtriage sample --reason VALIDATION_FAIL --tenant acme   the dead letters, one by one
+  npx dlqtriage analyze                      top errors, per-hour histogram, by app
   psql postgres://mesh@127.0.0.1:5432/mesh -c 'table customers_live'
   curl -s 'localhost:9200/mesh-acme-customer/_search?q=name:signup'   the search index
   npm run stack:status                       the stack

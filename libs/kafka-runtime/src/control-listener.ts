@@ -1,7 +1,7 @@
 // Listens on mesh.control for signed commands. Every instance reads every command (a consumer
 // group of its own), verifies the HMAC, drops replays, and applies what targets this app.
 import type { Consumer } from 'kafkajs';
-import { commandAppliesTo, verifyCommand, type ControlCodec, type ControlCommand, type ReplayGuard } from '@ingest-mesh/control';
+import { commandAppliesTo, verifyCommand, type CommandScope, type ControlCodec, type ControlCommand, type ReplayGuard } from '@ingest-mesh/control';
 
 export type ControlVerdict =
   | { status: 'applied'; command: ControlCommand }
@@ -14,6 +14,8 @@ export interface ControlListenerOptions {
   codec: ControlCodec;
   secrets: string[];
   app: string;
+  /** Command scopes this app acts on (default ['runtime']); the dlq-redriver adds 'dlq', the replay-coordinator 'replay'. */
+  handles?: readonly CommandScope[];
   replayGuard: ReplayGuard;
   /** Applies a verified command meant for this app; returns false when the app has no use for it. */
   apply(command: ControlCommand): Promise<boolean>;
@@ -43,7 +45,7 @@ export class ControlListener {
     }
     const verdict = verifyCommand(command, this.opts.secrets, { now: (this.opts.now ?? (() => new Date()))() });
     if (!verdict.ok) return { status: 'rejected', reason: verdict.reason, message: verdict.message, command };
-    if (!commandAppliesTo(command, this.opts.app)) return { status: 'ignored', command, why: `targets ${command.target.app}` };
+    if (!commandAppliesTo(command, this.opts.app, this.opts.handles)) return { status: 'ignored', command, why: `targets ${command.target.app}` };
     if (!this.opts.replayGuard.admit(command)) return { status: 'ignored', command, why: 'already applied (replayed message)' };
     const applied = await this.opts.apply(command);
     return applied ? { status: 'applied', command } : { status: 'ignored', command, why: `${this.opts.app} does not act on ${command.type}` };

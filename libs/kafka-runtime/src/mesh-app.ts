@@ -6,7 +6,7 @@ import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { BackpressureController, Semaphore } from '@ingest-mesh/backpressure';
 import type { SinkCircuit } from '@ingest-mesh/circuit';
-import { ControlCodec, ReplayGuard, type ControlCommand } from '@ingest-mesh/control';
+import { ControlCodec, ReplayGuard, type CommandScope, type ControlCommand } from '@ingest-mesh/control';
 import { createRedisClient, RedisIdempotencyStore, waitUntilReady } from '@ingest-mesh/idempotency';
 import { createLogger, EventPublisher, startTelemetry, type Logger, type MeshMetrics } from '@ingest-mesh/telemetry';
 import { BatchProcessor } from './batch-processor.js';
@@ -61,6 +61,11 @@ export interface MeshAppOptions {
   details?: () => Promise<Record<string, unknown>>;
   /** Control commands the runtime does not act on itself (redrive, replay…). */
   onControl?: (command: ControlCommand) => Promise<boolean>;
+  /**
+   * Command scopes besides 'runtime' whose commands reach onControl (libs/control COMMAND_SCOPE):
+   * the dlq-redriver passes ['dlq'], the replay-coordinator ['replay']. Default none.
+   */
+  controlScopes?: CommandScope[];
   /** Extra HTTP routes (e.g. a webhook source). */
   route?: HttpSurface['route'];
   /** Topics to create when missing, beyond the DLQ, control and events topics. */
@@ -206,6 +211,7 @@ export async function startMeshApp(opts: MeshAppOptions): Promise<MeshApp> {
     codec: new ControlCodec(registry),
     secrets: [env.MESH_CONTROL_SECRET, ...(env.MESH_CONTROL_SECRET_PREVIOUS ? [env.MESH_CONTROL_SECRET_PREVIOUS] : [])],
     app: opts.app,
+    handles: ['runtime', ...(opts.controlScopes ?? [])],
     replayGuard: new ReplayGuard(),
     apply: async (cmd) => {
       const sampleRate = cmd.args['sampleRate'] === undefined ? undefined : Number(cmd.args['sampleRate']);

@@ -1,0 +1,121 @@
+// Wires the redriver on kafka-runtime: the store handler on the DLQ topics, the automatic
+// redriver, the job runner, and onControl turning dlq commands into jobs. Used by main.ts
+// (restarted when new DLQ topics appear) and by the integration tests in-process.
+import { startMeshApp, type MeshApp } from '@ingest-mesh/kafka-runtime';
+import { EventPublisher } from '@ingest-mesh/telemetry';
+import { AutoRedriver } from './auto-redriver.js';
+import { APP, type RedriverEnv } from './config.js';
+import { isDlqCommand, jobSpecOf } from './job-spec.js';
+import { JobRunner } from './job-runner.js';
+import { JobStore } from './job-store.js';
+import { createPool, LetterStore, migrateStore } from './letter-store.js';
+import { RedriveSender } from './redrive-sender.js';
+import { StoreHandler } from './store-handler.js';
+
+export interface RedriverOptions {
+  env: RedriverEnv;
+  topics: string[];
+  groupId?: string;
+}
+
+export async function startRedriver({ env, topics, groupId }: RedriverOptions): Promise<MeshApp> {
+  return startMeshApp({
+    app: APP,
+    topics,
+    env,
+    ...(groupId ? { groupId } : {}),
+    controlScopes: ['dlq'],
+    build: async (ctx) => {
+      const { logger } = ctx;
+      const pool = createPool(env.DATABASE_URL, env.DLQ_PG_POOL_MAX, (err) => logger.warn({ err }, 'an idle PostgreSQL connection was dropped'));
+      const migrations = await migrateStore(pool, env.DLQ_STORE_SCHEMA);
+      logger.info({ schema: env.DLQ_STORE_SCHEMA, applied: migrations.applied }, 'DLQ store ready');
+      const events = new EventPublisher({ producer: ctx.producer, registry: ctx.registry, topic: env.MESH_EVENTS_TOPIC, app: APP, instance: ctx.instanceId, logger });
+      const publish = (type: string, data: Record<string, unknown>, tenant?: string) => void events.publish(type, data, tenant);
+      const policy = { autoRedrive: env.DLQ_AUTO_REDRIVE, tiersMs: env.DLQ_REDRIVE_TIERS, maxRedrives: env.DLQ_MAX_REDRIVES };
+      const store = new LetterStore(pool, env.DLQ_STORE_SCHEMA, policy);
+      const sender = new RedriveSender(pool, env.DLQ_STORE_SCHEMA, ctx.producer, env.DLQ_MAX_SEND_FAILURES);
+      const jobs = new JobStore(pool, env.DLQ_STORE_SCHEMA);
+      const stats = { stored: 0, duplicates: 0, quarantined: 0, autoRedriven: 0 };
+
+      const handler = new StoreHandler({
+        store,
+        logger,
+        onStored: (r) => {
+          stats.stored += r.inserted;
+          stats.duplicates += r.duplicates;
+          stats.quarantined += r.quarantined;
+          if (r.quarantined > 0) publish('dlq.quarantined', { letters: r.quarantined, maxRedrives: env.DLQ_MAX_REDRIVES });
+        },
+      });
+      const auto = new AutoRedriver({
+        sender,
+        enabled: env.DLQ_AUTO_REDRIVE,
+        batch: env.DLQ_REDRIVE_BATCH,
+        intervalMs: env.DLQ_SCHEDULER_INTERVAL_MS,
+        claimTimeoutMs: env.DLQ_CLAIM_TIMEOUT_MS,
+        retryAfterMs: env.DLQ_REDRIVE_TIERS[0]!,
+        logger,
+        onRedriven: (s) => {
+          stats.autoRedriven += s.redriven;
+          publish('dlq.auto_redriven', s);
+        },
+      });
+      const runner = new JobRunner({
+        pool,
+        schema: env.DLQ_STORE_SCHEMA,
+        jobs,
+        sender,
+        instance: ctx.instanceId,
+        pollMs: env.DLQ_JOB_POLL_MS,
+        staleMs: env.DLQ_CLAIM_TIMEOUT_MS,
+        batch: env.DLQ_REDRIVE_BATCH,
+        logger,
+        publish,
+      });
+      auto.start();
+      runner.start();
+
+      return {
+        handler,
+        onControl: async (cmd) => {
+          if (!isDlqCommand(cmd)) return false;
+          let problem: string | undefined;
+          try {
+            jobSpecOf(cmd);
+          } catch (err) {
+            problem = `rejected: ${err instanceof Error ? err.message : String(err)}`;
+          }
+          // Every instance gets the command; the first insert wins, the others see a conflict.
+          try {
+            const created = await enqueueWithRetry(() => jobs.enqueue(cmd, problem));
+            if (created) publish('dlq.job.accepted', { commandId: cmd.id, type: cmd.type, issuedBy: cmd.issuedBy, ...(problem ? { problem } : {}) }, cmd.target.tenant ?? undefined);
+          } catch (err) {
+            // The runtime has admitted the command id already: report loudly; the operator sends it again.
+            logger.error({ err, commandId: cmd.id, type: cmd.type }, 'could not record the dlq command (PostgreSQL unreachable)');
+            publish('dlq.job.enqueue_failed', { commandId: cmd.id, type: cmd.type, error: err instanceof Error ? err.message : String(err) }, cmd.target.tenant ?? undefined);
+          }
+          return true;
+        },
+        details: async () => ({ dlq: { schema: env.DLQ_STORE_SCHEMA, topics, autoRedrive: env.DLQ_AUTO_REDRIVE, tiersMs: env.DLQ_REDRIVE_TIERS, maxRedrives: env.DLQ_MAX_REDRIVES, stats } }),
+        close: async () => {
+          await runner.stop();
+          await auto.stop();
+          await pool.end();
+        },
+      };
+    },
+  });
+}
+
+/** PostgreSQL briefly away must not lose a command: a few tries before giving up (the CLI then times out, exit 4). */
+async function enqueueWithRetry(work: () => Promise<boolean>, tries = 5): Promise<boolean> {
+  for (let i = 1; ; i++) {
+    try {
+      return await work();
+    } catch (err) {
+      if (i >= tries) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 500 * i));
+    }
+  }
+}

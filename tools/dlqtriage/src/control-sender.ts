@@ -1,0 +1,30 @@
+// Publishes one signed dlq command on the control topic. Kafka and the registry are given a few
+// seconds: an operator at 3 a.m. wants "cannot reach Kafka" (exit 3), not a hang.
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { Kafka, logLevel } from 'kafkajs';
+import { ControlCodec, newCommand, publishCommand, signCommand, type ControlCommand, type NewCommandInput } from '@ingest-mesh/control';
+import type { CliConfig } from './config.js';
+import { unreachable } from './exit-codes.js';
+
+export async function sendCommand(config: CliConfig, input: Omit<NewCommandInput, 'issuedBy'>): Promise<ControlCommand> {
+  const cmd = signCommand(newCommand({ ...input, issuedBy: config.operator }), config.secret());
+  const kafka = new Kafka({ clientId: `dlqtriage-${process.pid}`, brokers: config.brokers, logLevel: logLevel.NOTHING, connectionTimeout: 3000, retry: { retries: 2, initialRetryTime: 300 } });
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  try {
+    await producer.connect();
+  } catch (err) {
+    throw unreachable(`Kafka (KAFKA_BROKERS=${config.brokers.join(',')})`, err);
+  }
+  try {
+    const codec = new ControlCodec(new SchemaRegistry({ host: config.registryUrl }));
+    await codec.schemaId().catch((err: unknown) => {
+      throw unreachable(`the schema registry (SCHEMA_REGISTRY_URL=${config.registryUrl})`, err);
+    });
+    await publishCommand(producer, codec, cmd, config.controlTopic).catch((err: unknown) => {
+      throw unreachable(`Kafka topic ${config.controlTopic}`, err);
+    });
+    return cmd;
+  } finally {
+    await producer.disconnect().catch(() => undefined);
+  }
+}
