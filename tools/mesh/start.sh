@@ -29,6 +29,8 @@ The mesh keeps running. Next:
   curl -s localhost:8092/health/detailed     sink-search (circuit, bulk stats, OpenSearch health)
   npx dlqtriage sample --reason VALIDATION_FAIL --tenant acme   the dead letters, one by one
   npx dlqtriage analyze                      top errors, per-hour histogram, by app
+  npx replayctl plan --tenant acme --from 2025-01-01T00:00Z --to 2030-01-01T00:00Z --sources ingest.raw --throttle 200
+                                             a replay plan of acme's window (then: replayctl run <id> --wait)
   psql postgres://mesh@127.0.0.1:5432/mesh -c 'table customers_live'
   curl -s 'localhost:9200/mesh-acme-customer/_search?q=name:signup'   the search index
   npm run stack:status                       the stack
