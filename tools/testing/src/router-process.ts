@@ -17,6 +17,8 @@ export interface RouterProcessOptions {
   env: Record<string, string>;
   /** A free TCP port for its HTTP server (freePort of @ingest-mesh/testing, in the spec). */
   port: number;
+  /** Extra node options, e.g. --cpu-prof (the bench). */
+  nodeArgs?: string[];
 }
 
 export interface RouterProcess {
@@ -36,7 +38,7 @@ export async function spawnRouter(opts: RouterProcessOptions): Promise<RouterPro
   const sourceTopic = `test.ingest.raw.${opts.run}`;
   const topics = [sourceTopic, `test.ingest.deferred.${opts.run}`, `test.mesh.routes.${opts.run}`, `test.mesh.control.router.${opts.run}`];
   const groupId = `test.ingest-router.${opts.run}`;
-  const child = spawn(process.execPath, ['--conditions=@ingest-mesh/source', '--import', 'tsx', path.join(ROUTER_SRC, 'main.ts')], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--conditions=@ingest-mesh/source', '--import', 'tsx', path.join(ROUTER_SRC, 'main.ts')], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,

@@ -1,0 +1,42 @@
+// The planned load as Kafka messages for the router's raw topic: Avro (mesh.RawEnvelope with the
+// customer framed inside, as producers using the registry write) or JSON envelopes.
+import { RAW_ENVELOPE_SUBJECT, type SchemaCatalog } from '@ingest-mesh/avro';
+import type { Message } from 'kafkajs';
+import type { Planned } from './load-plan.js';
+
+export type Format = 'avro' | 'json';
+
+type Good = Extract<Planned, { kind: 'good' }>;
+
+export async function encodeRecord(catalog: SchemaCatalog, format: Format, p: Good, occurredAt: number): Promise<Message> {
+  const key = `${p.tenant}:customer:${p.id}`;
+  const customer = { id: p.id, name: p.name, email: `${p.id}@example.com`, tier: 'pro', country: 'DE', createdAt: occurredAt };
+  if (format === 'json') {
+    const value = JSON.stringify({ tenant: p.tenant, source: 'bench', entityType: 'customer', id: p.id, revision: p.revision, occurredAt: new Date(occurredAt).toISOString(), payload: { ...customer, createdAt: new Date(occurredAt).toISOString() } });
+    return { key, value };
+  }
+  const value = await catalog.encode(RAW_ENVELOPE_SUBJECT, {
+    tenant: p.tenant,
+    source: 'bench',
+    entityType: 'customer',
+    id: p.id,
+    revision: p.revision,
+    occurredAt,
+    priority: 'normal',
+    op: 'upsert',
+    payload: await catalog.encode('customer', customer),
+    traceparent: null,
+  });
+  return { key, value };
+}
+
+/** Every planned record as a message: duplicates are byte-for-byte copies of their original. */
+export async function encodePlan(catalog: SchemaCatalog, format: Format, plan: readonly Planned[], occurredAt: number): Promise<Message[]> {
+  const out: Message[] = [];
+  for (const p of plan) {
+    if (p.kind === 'good') out.push(await encodeRecord(catalog, format, p, occurredAt));
+    else if (p.kind === 'dup') out.push(out[p.of]!);
+    else out.push({ key: 'bench:bad', value: Buffer.alloc(p.bytes, 0x7e) }); // '~~~~': neither JSON nor framed Avro
+  }
+  return out;
+}

@@ -1,0 +1,65 @@
+// What the load generator sends, decided up front from a seed so a run can be repeated: per
+// record its tenant, id, revision and kind — good, a duplicate of an earlier good record (same
+// identity, same revision: the router must skip it), or bad (bytes that are no envelope: the
+// router must dead-letter it as INVALID_PAYLOAD).
+
+export interface LoadOptions {
+  count: number;
+  /** Bytes per record, roughly (the customer's name is padded to reach it). */
+  size: number;
+  tenants: number;
+  /** Percent of records that repeat an earlier good record. */
+  dupPct: number;
+  /** Percent of records that are not envelopes. */
+  badPct: number;
+  seed: number;
+  /** Distinguishes this run's tenants and ids. */
+  run: string;
+  /** Prefix of the ids (phases of one run use their own). */
+  idPrefix: string;
+}
+
+export type Planned =
+  | { kind: 'good'; tenant: string; id: string; revision: number; name: string }
+  | { kind: 'dup'; of: number }
+  | { kind: 'bad'; bytes: number };
+
+/** mulberry32: a small, fast, seedable PRNG (uniform in [0, 1)). */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const tenantName = (run: string, n: number) => `bench-${run}-t${n}`;
+
+/** Around this many bytes of a record are not the name (envelope and other fields). */
+const FIXED_BYTES = 160;
+
+export function planLoad(o: LoadOptions): Planned[] {
+  const random = seeded(o.seed);
+  const plan: Planned[] = [];
+  const good: number[] = [];
+  const pad = 'x'.repeat(Math.max(1, o.size - FIXED_BYTES));
+  for (let i = 0; i < o.count; i++) {
+    const roll = random() * 100;
+    if (roll < o.badPct) plan.push({ kind: 'bad', bytes: Math.max(8, Math.min(o.size, 64)) });
+    else if (roll < o.badPct + o.dupPct && good.length > 0) plan.push({ kind: 'dup', of: good[Math.floor(random() * good.length)]! });
+    else {
+      good.push(i);
+      plan.push({ kind: 'good', tenant: tenantName(o.run, Math.floor(random() * o.tenants)), id: `${o.idPrefix}${i}`, revision: 1, name: `Customer ${i} ${pad}` });
+    }
+  }
+  return plan;
+}
+
+export function countKinds(plan: readonly Planned[]): Record<Planned['kind'], number> {
+  const counts = { good: 0, dup: 0, bad: 0 };
+  for (const p of plan) counts[p.kind] += 1;
+  return counts;
+}

@@ -1,0 +1,75 @@
+// `npm run bench -- [options]`: what to run, validated before anything starts.
+import { parseArgs } from 'node:util';
+import type { Format } from './load-messages.js';
+
+export interface BenchOptions {
+  records: number;
+  size: number;
+  tenants: number;
+  dupPct: number;
+  badPct: number;
+  format: Format;
+  rate: number;
+  durationSec: number;
+  partitions: number;
+  seed: number;
+  /** Run the apps with --cpu-prof and report where their time went. */
+  profile: boolean;
+}
+
+export const USAGE = `npm run bench -- [--records N] [--size BYTES] [--tenants N] [--dup PCT] [--bad PCT]
+                    [--format avro|json] [--rate PER_SEC] [--duration SEC] [--partitions N] [--seed N] [--profile]
+  --records     records for the throughput phases (default 40000)
+  --size        bytes per record, about (default 1024)
+  --tenants     tenants the records are spread over (default 4)
+  --dup, --bad  percent of duplicates and of records that are no envelope (default 5, 1)
+  --format      envelope format on the raw topic (default avro)
+  --rate        records/s of the steady phase that measures end-to-end latency (default 5000)
+  --duration    seconds of the steady phase (default 20)
+  --partitions  partitions of the run's topics (default 4)
+  --seed        of the load plan (default: random, printed)
+  --profile     run the apps with node --cpu-prof; the report lists each app's hotspots`;
+
+export function parseBenchOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      records: { type: 'string' },
+      size: { type: 'string' },
+      tenants: { type: 'string' },
+      dup: { type: 'string' },
+      bad: { type: 'string' },
+      format: { type: 'string' },
+      rate: { type: 'string' },
+      duration: { type: 'string' },
+      partitions: { type: 'string' },
+      seed: { type: 'string' },
+      profile: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  const int = (name: Exclude<keyof typeof values, 'profile'>, fallback: number, min: number, max: number): number => {
+    const raw = values[name];
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+    return n;
+  };
+  const format = values.format ?? 'avro';
+  if (format !== 'avro' && format !== 'json') throw new Error(`--format must be avro or json, got "${format}"`);
+  const dupPct = int('dup', 5, 0, 50);
+  const badPct = int('bad', 1, 0, 50);
+  return {
+    records: int('records', 40_000, 1000, 10_000_000),
+    size: int('size', 1024, 200, 1024 * 1024),
+    tenants: int('tenants', 4, 1, 1000),
+    dupPct,
+    badPct,
+    format,
+    rate: int('rate', 5000, 1, 1_000_000),
+    durationSec: int('duration', 20, 1, 3600),
+    partitions: int('partitions', 4, 1, 256),
+    seed: int('seed', Math.floor(Math.random() * 2 ** 31), 0, 2 ** 31),
+    profile: values.profile ?? false,
+  };
+}
