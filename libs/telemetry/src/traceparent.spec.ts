@@ -27,6 +27,13 @@ describe('newTraceparent', () => {
     }
     expect(seen.size).toBe(200);
   });
+
+  it('stays unique across many refills of the random pool', () => {
+    const spans = new Set<string>();
+    // 4 KiB pool, 24 bytes per root: 20,000 roots cross the refill boundary over a hundred times.
+    for (let i = 0; i < 20_000; i++) spans.add(newTraceparent().slice(3, 52));
+    expect(spans.size).toBe(20_000);
+  });
 });
 
 describe('childTraceparent', () => {

@@ -93,9 +93,20 @@ function format(traceId: string, spanId: string, flags: string): string {
   return `00-${traceId}-${spanId}-${flags}`;
 }
 
+// Ids are cut from a pool of random bytes refilled 4 KiB at a time: one call into the CSPRNG per
+// few hundred ids instead of one per id (it showed as 5 % of the router's CPU per record).
+const POOL_BYTES = 4096;
+let pool = Buffer.alloc(0);
+let poolOffset = 0;
+
 function randomId(bytes: number): string {
   for (;;) {
-    const id = randomBytes(bytes).toString('hex');
+    if (poolOffset + bytes > pool.length) {
+      pool = randomBytes(POOL_BYTES);
+      poolOffset = 0;
+    }
+    const id = pool.toString('hex', poolOffset, poolOffset + bytes);
+    poolOffset += bytes;
     if (!ALL_ZERO.test(id)) return id;
   }
 }
