@@ -26,11 +26,10 @@ const files = (root: string) => {
 };
 
 describe('sink generator', () => {
-  it('creates apps/sink-<name> with one adapter, its config, tests, Helm values and a README', async () => {
+  it('creates apps/sink-<name> with one adapter, its config, tests and a README', async () => {
     await sinkGenerator(tree, { name: 'ledger-archive' });
     expect(files('apps/sink-ledger-archive')).toEqual([
       'README.md',
-      'helm/values.yaml',
       'package.json',
       'project.json',
       'src/app-env.spec.ts',
@@ -56,7 +55,29 @@ describe('sink generator', () => {
     expect(adapter).toContain('export class LedgerArchiveSink implements Sink');
     expect(adapter).toContain("readonly name = 'ledger-archive';");
     expect(tree.read('apps/sink-ledger-archive/src/app-env.ts', 'utf-8')).toContain('SINK_LEDGER_ARCHIVE_REDIS_URL');
-    expect(tree.read('apps/sink-ledger-archive/helm/values.yaml', 'utf-8')).toContain('SINK_TOPIC: sink.ledger-archive');
+  });
+
+  it('creates the Helm chart k8s/charts/sink-<name> on the mesh library chart, secrets by reference', async () => {
+    await sinkGenerator(tree, { name: 'ledger-archive' });
+    expect(files('k8s/charts/sink-ledger-archive')).toEqual(['Chart.yaml', 'templates/app.yaml', 'values.yaml']);
+    for (const file of files('k8s/charts/sink-ledger-archive')) {
+      expect(tree.read(`k8s/charts/sink-ledger-archive/${file}`, 'utf-8'), file).not.toMatch(/<%|%>|__tmpl__/);
+    }
+    const chart = tree.read('k8s/charts/sink-ledger-archive/Chart.yaml', 'utf-8')!;
+    expect(chart).toContain('name: sink-ledger-archive');
+    expect(chart).toContain('repository: file://../mesh-app-lib');
+    expect(tree.read('k8s/charts/sink-ledger-archive/templates/app.yaml', 'utf-8')).toBe('{{- include "mesh-app-lib.all" . }}\n');
+    const values = tree.read('k8s/charts/sink-ledger-archive/values.yaml', 'utf-8')!;
+    expect(values).toContain('app: sink-ledger-archive');
+    expect(values).toContain('topic: sink.ledger-archive');
+    expect(values).toContain('SINK_TOPIC: sink.ledger-archive');
+    expect(values).toContain('SINK_LEDGER_ARCHIVE_REDIS_URL: { secret: sink-ledger-archive, key: redis-url }');
+    expect(values).not.toMatch(/MESH_ADMIN_TOKEN: ["']?\w/);
+  });
+
+  it('refuses when the chart directory exists already', async () => {
+    tree.write('k8s/charts/sink-ledger/Chart.yaml', 'name: sink-ledger\n');
+    await expect(sinkGenerator(tree, { name: 'ledger' })).rejects.toThrow('k8s/charts/sink-ledger exists already');
   });
 
   it('tags the project as an app, so module boundaries apply, with the targets every project has', async () => {

@@ -1,6 +1,8 @@
 // `nx g @ingest-mesh/nx-plugin:sink <name>`: apps/sink-<name> from ./files (one adapter on
-// libs/sink-kit, its config schema, unit and integration tests, Helm values, README), registered
-// in tools/mesh/apps.list so `npm start` and apps.sh run it.
+// libs/sink-kit, its config schema, unit and integration tests, README), its Helm chart
+// k8s/charts/sink-<name> from ./chart-files (on the mesh's library chart, rendered, linted and
+// schema-checked by tools/ops' chart test with every other chart), registered in
+// tools/mesh/apps.list so `npm start` and apps.sh run it.
 import path from 'node:path';
 import { generateFiles, type Tree } from '@nx/devkit';
 import { APPS_LIST, registerApp } from './apps-list';
@@ -16,7 +18,10 @@ export interface SinkGeneratorSchema {
 export async function sinkGenerator(tree: Tree, options: SinkGeneratorSchema): Promise<() => void> {
   const names = sinkNames(options.name);
   const root = `apps/${names.app}`;
-  if (tree.exists(root)) throw new Error(`${root} exists already; choose another name or remove it first`);
+  const chart = `k8s/charts/${names.app}`;
+  for (const dir of [root, chart]) {
+    if (tree.exists(dir)) throw new Error(`${dir} exists already; choose another name or remove it first`);
+  }
 
   let port = options.port;
   if (!options.skipRegister) {
@@ -27,12 +32,15 @@ export async function sinkGenerator(tree: Tree, options: SinkGeneratorSchema): P
   }
 
   // `__tmpl__` keeps the templates out of the plugin's own compilation and linting.
-  generateFiles(tree, path.join(__dirname, 'files'), root, { ...names, port: port ?? 8080, tmpl: '' });
+  const substitutions = { ...names, port: port ?? 8080, tmpl: '' };
+  generateFiles(tree, path.join(__dirname, 'files'), root, substitutions);
+  generateFiles(tree, path.join(__dirname, 'chart-files'), chart, substitutions);
   return () => {
     console.log(`\n${names.app} created in ${root}. Next:`);
     console.log('  npm install                              link the new workspace package');
     console.log(`  npx nx run ${names.app}:test             unit tests`);
     console.log(`  npx nx run ${names.app}:int-test         integration tests on the local stack`);
+    console.log(`  ${chart}/values.yaml   its Helm values (npx nx run ops:test renders and validates the chart)`);
     console.log(`  route entity types to sink "${names.name}" in apps/ingest-router/config/router.yaml`);
     console.log('  docs/adding-a-sink.md                    the contract and what to change');
   };
