@@ -152,6 +152,8 @@ export async function startMeshApp(opts: MeshAppOptions): Promise<MeshApp> {
   const circuitOpen = () => circuits.some((c) => c.state === 'open');
   const signalCircuits = () => loop?.reportSignals();
   for (const circuit of circuits) {
+    // Reported from the start, so dashboards and alerts see every breaker, not only those that moved.
+    metrics.circuitState(circuit.name, circuit.state);
     circuit.onOpen(() => {
       metrics.circuitState(circuit.name, 'open');
       void events.publish('circuit.opened', { circuit: circuit.name });

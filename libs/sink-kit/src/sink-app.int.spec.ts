@@ -22,6 +22,12 @@ describe('runSinkApp (default: infrastructure failures wait for the sink)', () =
 
   const appliedOf = (key: string) => r.sink.applied.filter((a) => a.key === key).map((a) => a.revision);
 
+  it('reports its breaker as closed from the start (before it ever moved)', async () => {
+    const metrics = await (await fetch(`${r.base}/metrics`)).text();
+    const closed = metrics.split('\n').find((line) => line.startsWith('ingest_circuit_state{') && line.includes('circuit="memory"') && line.includes('state="closed"'));
+    expect(closed).toMatch(/ 1$/);
+  });
+
   it('writes every record once, in order per key, including a delete', async () => {
     const ids = Array.from({ length: 12 }, (_, n) => `w${n}`);
     const messages = [];

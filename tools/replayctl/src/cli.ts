@@ -51,9 +51,14 @@ const OPTIONS = {
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const { values: o, positionals } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
   const [command, ...rest] = positionals;
-  if (o.help || command === undefined) {
+  if (o.help) {
     io.out(USAGE);
-    return command === undefined && !o.help ? EXIT.usage : EXIT.ok;
+    return EXIT.ok;
+  }
+  if (command === undefined) {
+    // A usage error: the text goes to stderr, so a script capturing stdout gets nothing.
+    io.err(USAGE);
+    return EXIT.usage;
   }
   const need = (name: string, value: string | undefined): string => {
     if (value === undefined || value.trim() === '') throw new UsageError(`${command} needs --${name}`);
