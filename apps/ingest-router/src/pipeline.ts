@@ -30,6 +30,8 @@ export interface RouterPipelineOptions {
   ensureTopics(topics: string[]): Promise<void>;
   /** Decodes a Confluent-framed Avro RawEnvelope (async: the writer schema may need fetching). */
   decodeAvroEnvelope(bytes: Buffer): Promise<Envelope>;
+  /** Counts records routed per tenant and source, once their produce is acknowledged (NoDataReceived watches it). */
+  countRouted?(tenant: string, source: string): void;
   now?: () => Date;
 }
 
@@ -86,6 +88,7 @@ export class RouterPipeline implements RecordHandler {
     const outcomes: RecordOutcome[] = [];
     const out = new Map<string, Message[]>();
     const deferred: Message[] = [];
+    const routed: Envelope[] = [];
     for (const record of records) {
       try {
         const e = await this.envelopeOf(record);
@@ -103,6 +106,7 @@ export class RouterPipeline implements RecordHandler {
           out.set(topic, list);
         }
         outcomes.push({ status: 'done', effect: 'written' });
+        routed.push(e);
       } catch (error) {
         outcomes.push({ status: 'failed', error });
       }
@@ -113,6 +117,7 @@ export class RouterPipeline implements RecordHandler {
     if (topicMessages.length === 0) return outcomes;
     await this.opts.ensureTopics(topicMessages.map((t) => t.topic));
     await this.opts.producer.sendBatch({ topicMessages, acks: -1 });
+    for (const e of routed) this.opts.countRouted?.(e.tenant, e.source);
     return outcomes;
   }
 

@@ -47,6 +47,7 @@ async function buildRouter(env: RouterEnv, config: RouterConfig, ctx: AppContext
   const pipeline = new RouterPipeline({
     catalog,
     producer: ctx.producer,
+    countRouted: (tenant, source) => ctx.metrics.sourceRecords(tenant, source),
     resolveRoute: (tenant, entityType) => table.resolve(tenant, entityType),
     validate: (entityType, payload) => rules.get(entityType)?.validate(payload),
     tenants: buckets,

@@ -154,6 +154,9 @@ describe('ingest-router: bad input', () => {
     });
     await r.tail.keys(r.pgTopic, good.map((g) => g.key));
     await r.tail.keys(r.searchTopic, good.map((g) => g.key));
+    // The routed ones (and only they) count for their tenant and source: what NoDataReceived watches.
+    const metrics = (await (await fetch(`${r.base}/metrics`)).text()).split('\n');
+    expect(metrics).toContain(`ingest_source_records_total{app="ingest-router",tenant="${r.acme}",source="crm"} 2`);
     await r.tail.settle(DLQ_TOPIC);
     expect(lettersFrom(r.tail, r.sourceTopic)).toHaveLength(cases.length); // no other record of the run
 

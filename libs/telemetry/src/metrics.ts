@@ -15,7 +15,12 @@ export const METRIC_NAMES = {
   idempotencyHits: 'ingest_idempotency_hits_total',
   eventsFailed: 'ingest_events_failed_total',
   buildInfo: 'ingest_build_info',
+  sourceRecords: 'ingest_source_records_total',
 } as const;
+
+/** Distinct tenant/source pairs counted one by one; later ones are folded into source="_other". */
+export const DEFAULT_MAX_SOURCE_SERIES = 500;
+export const OTHER_SOURCE = '_other';
 
 /** Buckets of ingest_lag_seconds: 5 ms to 5 min, dense around the 60 s p95 objective. */
 export const LAG_BUCKETS_SECONDS: readonly number[] = [
@@ -45,15 +50,19 @@ export class MeshMetrics {
   private readonly idempotencyCounter: Counter;
   private readonly eventsFailedCounter: Counter;
   private readonly buildInfoGauge: Gauge;
+  private readonly sourceCounter: Counter;
+  private readonly sourceSeries = new Set<string>();
+  private readonly maxSourceSeries: number;
   private readonly backpressureStates = new Set<string>(BACKPRESSURE_STATES);
   private readonly circuitStates = new Map<string, Set<string>>();
   // Observed at collection time, so a partition this instance no longer owns disappears from the
   // scrape as soon as it is removed (a synchronous gauge would repeat its last value forever).
   private readonly consumerLags = new Map<string, PartitionLag>();
 
-  constructor(meter: Meter, app: string) {
+  constructor(meter: Meter, app: string, opts: { maxSourceSeries?: number } = {}) {
     if (!app) throw new TypeError('MeshMetrics needs an app name');
     this.app = app;
+    this.maxSourceSeries = opts.maxSourceSeries ?? DEFAULT_MAX_SOURCE_SERIES;
     this.recordsCounter = meter.createCounter(METRIC_NAMES.records, { description: 'Records handled, by outcome.' });
     this.dlqCounter = meter.createCounter(METRIC_NAMES.dlq, { description: 'Records sent to a dead-letter topic, by reason code.' });
     this.lagHistogram = meter.createHistogram(METRIC_NAMES.lag, {
@@ -75,6 +84,9 @@ export class MeshMetrics {
       description: 'mesh.events events that could not be published (registry, encoding, Kafka or timeout).',
     });
     this.buildInfoGauge = meter.createGauge(METRIC_NAMES.buildInfo, { description: 'Always 1; labelled with the running version.' });
+    this.sourceCounter = meter.createCounter(METRIC_NAMES.sourceRecords, {
+      description: 'Records accepted from each tenant and source (what NoDataReceived watches); bounded: later pairs count as source="_other".',
+    });
     meter
       .createObservableGauge(METRIC_NAMES.consumerLagRecords, { description: 'Records between the committed offset and the high watermark.' })
       .addCallback((result) => this.observeLag(result, (lag) => lag.records));
@@ -88,6 +100,18 @@ export class MeshMetrics {
 
   records(outcome: RecordOutcome, n = 1): void {
     if (n > 0) this.recordsCounter.add(n, { app: this.app, outcome });
+  }
+
+  /**
+   * Counts records accepted from a tenant's source. The label set is bounded: the first
+   * maxSourceSeries pairs (default 500) get a series each, the rest add to their tenant's
+   * source="_other" (tenants are bounded by the router's config).
+   */
+  sourceRecords(tenant: string, source: string, n = 1): void {
+    if (n <= 0) return;
+    const pair = `${tenant}\u0000${source}`;
+    if (!this.sourceSeries.has(pair) && this.sourceSeries.size < this.maxSourceSeries) this.sourceSeries.add(pair);
+    this.sourceCounter.add(n, { app: this.app, tenant, source: this.sourceSeries.has(pair) ? source : OTHER_SOURCE });
   }
 
   dlq(reason: ReasonCode, n = 1): void {

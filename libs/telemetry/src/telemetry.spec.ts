@@ -59,6 +59,7 @@ describe('startTelemetry + metricsHandler', () => {
     m.consumerLag('sink-postgres', 'sink.postgres', 0, 120, 4.5);
     m.idempotencyHits(5);
     m.eventsFailed(1);
+    m.sourceRecords('acme', 'crm', 2);
 
     const scrape = await serve(telemetry);
     const { status, contentType, body } = await scrape();
@@ -92,6 +93,7 @@ describe('startTelemetry + metricsHandler', () => {
         'ingest_idempotency_hits_total{app="t"} 5',
         'ingest_events_failed_total{app="t"} 1',
         'ingest_build_info{app="t",version="1.2.3"} 1',
+        'ingest_source_records_total{app="t",tenant="acme",source="crm"} 2',
       ]),
     );
     // Exactly the documented buckets, plus +Inf.
@@ -113,6 +115,24 @@ describe('startTelemetry + metricsHandler', () => {
       'ingest_lag_seconds_sum',
       'ingest_records_total',
       'ingest_retry_total',
+      'ingest_source_records_total',
+    ]);
+  });
+
+  it('bounds the tenant/source series: pairs beyond the limit count as source="_other"', async () => {
+    telemetry = await startTelemetry({ app: 'r', maxSourceSeries: 2 });
+    const m = telemetry.metrics;
+    m.sourceRecords('acme', 'crm');
+    m.sourceRecords('acme', 'shop');
+    m.sourceRecords('acme', 'erp', 3);
+    m.sourceRecords('globex', 'crm');
+    m.sourceRecords('acme', 'crm');
+    const body = lines(await telemetry.collectText()).filter((l) => l.startsWith('ingest_source_records_total{'));
+    expect(body.sort()).toEqual([
+      'ingest_source_records_total{app="r",tenant="acme",source="_other"} 3',
+      'ingest_source_records_total{app="r",tenant="acme",source="crm"} 2',
+      'ingest_source_records_total{app="r",tenant="acme",source="shop"} 1',
+      'ingest_source_records_total{app="r",tenant="globex",source="_other"} 1',
     ]);
   });
 

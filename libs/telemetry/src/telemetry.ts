@@ -17,6 +17,8 @@ export interface TelemetryOptions {
   version?: string;
   /** Collection errors (a failing observable callback) are logged here. */
   logger?: Logger;
+  /** Tenant/source pairs of ingest_source_records_total with a series of their own (default 500). */
+  maxSourceSeries?: number;
 }
 
 export interface Telemetry {
@@ -51,7 +53,7 @@ export async function startTelemetry(opts: TelemetryOptions): Promise<Telemetry>
   const serializer = new PrometheusSerializer(undefined, false, undefined, true, true);
   const provider = new MeterProvider({ readers: [exporter] });
   const meter = provider.getMeter('@ingest-mesh/telemetry');
-  const metrics = new MeshMetrics(meter, opts.app);
+  const metrics = new MeshMetrics(meter, opts.app, opts.maxSourceSeries === undefined ? {} : { maxSourceSeries: opts.maxSourceSeries });
   metrics.buildInfo(opts.version ?? 'unknown');
   let stopped = false;
 

@@ -52,7 +52,7 @@ describe('the alert rules', () => {
 
   it('include every alert operations asked for', () => {
     expect(new Set(alerts.map((a) => a.alert))).toEqual(
-      new Set(['IngestLagHigh', 'IngestLagCritical', 'IngestDLQRateHigh', 'IngestDLQSpike', 'IngestBackpressureStuck', 'IngestCircuitBreakerOpen', 'ConsumerGroupLagHigh', 'MeshLagExporterDown', 'NoDataReceived']),
+      new Set(['IngestLagHigh', 'IngestLagCritical', 'IngestDLQRateHigh', 'IngestDLQSpike', 'IngestBackpressureStuck', 'IngestCircuitBreakerOpen', 'ConsumerGroupLagHigh', 'MeshLagExporterDown', 'NoDataReceived', 'IngestAppIdle']),
     );
   });
 
