@@ -2,6 +2,7 @@
 // record its tenant, id, revision and kind — good, a duplicate of an earlier good record (same
 // identity, same revision: the router must skip it), or bad (bytes that are no envelope: the
 // router must dead-letter it as INVALID_PAYLOAD).
+import { seeded } from '@ingest-mesh/testing';
 
 export interface LoadOptions {
   count: number;
@@ -24,17 +25,8 @@ export type Planned =
   | { kind: 'dup'; of: number }
   | { kind: 'bad'; bytes: number };
 
-/** mulberry32: a small, fast, seedable PRNG (uniform in [0, 1)). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seedable PRNG (mulberry32), shared with tools/chaos through the test harness. */
+export { seeded };
 
 export const tenantName = (run: string, n: number) => `bench-${run}-t${n}`;
 

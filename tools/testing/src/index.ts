@@ -5,3 +5,4 @@ export * from './wait.js';
 export * from './scratch-postgres.js';
 export * from './router-process.js';
 export * from './scratch-search.js';
+export * from './random.js';
