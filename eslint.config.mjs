@@ -34,8 +34,9 @@ export default [
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
   {
-    // Tests (and only tests) may also use the test harness (tools/testing, type:test).
-    files: ['**/*.spec.ts'],
+    // Tests (and only tests: specs and the test-support they share, excluded from builds) may
+    // also use the test harness (tools/testing, type:test).
+    files: ['**/*.spec.ts', '**/test-support/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',

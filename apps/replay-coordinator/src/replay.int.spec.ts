@@ -9,7 +9,8 @@ import { freePort, waitFor } from '@ingest-mesh/testing';
 import type { KafkaMessage, Message } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPLAY_SOURCE_HEADER } from './replay-headers.js';
-import { ReplayHarness, stopChild, type Child } from './test-support/replay-harness.js';
+import { stopChild } from '@ingest-mesh/testing';
+import { ReplayHarness, type Child } from './test-support/replay-harness.js';
 
 const h = new ReplayHarness({ freePort, waitFor });
 const source = `test.replay.src.${h.run}`;
@@ -90,7 +91,7 @@ describe('replay-coordinator', () => {
     expect(groups[0]).toBe(`${h.groupPrefix}.run.${planId}.${String(owned['owner'])}`);
     const owner = coordinators.find((c) => c.instanceId === owned['owner']);
     expect(owner).toBeDefined();
-    await stopChild(owner!, 'SIGKILL');
+    await stopChild(owner!, { signal: 'SIGKILL' });
     const producedAtKill = Number((await h.plan(planId))['produced']);
     expect(producedAtKill).toBeLessThan(600);
     coordinators.push(await h.spawnCoordinator({ REPLAY_APPROVAL_THRESHOLD: '100' }));

@@ -2,7 +2,7 @@
 // an index prefix of this run (the router through the test harness's spawnRouter).
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { REPO_ROOT } from '@ingest-mesh/testing';
+import { REPO_ROOT, stopChild } from '@ingest-mesh/testing';
 
 export interface AppProcess {
   name: string;
@@ -43,12 +43,7 @@ export async function waitReady(app: AppProcess, timeoutMs = 120_000): Promise<v
   throw new Error(`${app.name} not ready within ${timeoutMs / 1000} s:\n${app.output.join('')}`);
 }
 
-/** SIGTERM (the app finishes and commits), SIGKILL after 15 s. */
-export async function stopApp(app: AppProcess): Promise<void> {
-  if (app.child.exitCode !== null || app.child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => app.child.once('exit', () => resolve()));
-  app.child.kill('SIGTERM');
-  const timer = setTimeout(() => app.child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
+/** SIGTERM (the app finishes and commits; a profile is written), SIGKILL after 15 s. */
+export function stopApp(app: AppProcess): Promise<void> {
+  return stopChild(app.child);
 }

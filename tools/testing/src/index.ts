@@ -6,3 +6,4 @@ export * from './scratch-postgres.js';
 export * from './router-process.js';
 export * from './scratch-search.js';
 export * from './random.js';
+export * from './child-process.js';

@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { stopChild } from '@ingest-mesh/testing';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
 import pg from 'pg';
@@ -147,7 +148,7 @@ export class RedriverRun {
   }
 
   async stop(): Promise<void> {
-    await Promise.all([...this.children].map((c) => stopChild(c)));
+    await Promise.all([...this.children].map((c) => stopChild(c, { graceMs: 10_000 })));
     for (const app of this.apps) await app.stop('test finished').catch(() => undefined);
     for (const c of this.consumers) await c.disconnect().catch(() => undefined);
     await this.producer?.disconnect().catch(() => undefined);
@@ -180,13 +181,4 @@ export class RedriverRun {
   addTopics(...topics: string[]): void {
     for (const t of topics) this.topics.add(t);
   }
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
 }

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { deleteGroupsByPrefix, stopChild } from '@ingest-mesh/testing';
 import { ControlCodec, newCommand, publishCommand, signCommand, type ControlCommandType } from '@ingest-mesh/control';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Kafka, logLevel, Partitioners, type Admin, type KafkaMessage, type Message, type Producer } from 'kafkajs';
@@ -184,24 +185,7 @@ export class ReplayHarness {
     const existing = new Set(await this.admin.listTopics());
     const mine = [...this.topics].filter((t) => existing.has(t));
     if (mine.length > 0) await this.admin.deleteTopics({ topics: mine, timeout: 30_000 }).catch(() => undefined);
-    // A SIGKILLed member stays in its groups until its session times out: retry until then.
-    const deadline = Date.now() + 45_000;
-    for (;;) {
-      const groups = (await this.admin.listGroups()).groups.map((g) => g.groupId).filter((g) => this.groupPrefixes.some((p) => g.startsWith(p)));
-      const failed = groups.length === 0 ? [] : await this.admin.deleteGroups(groups).then(() => [], (err: { groups?: unknown[] }) => err.groups ?? groups);
-      if (failed.length === 0 || Date.now() > deadline) break;
-      await new Promise((resolve) => setTimeout(resolve, 2000));
-    }
+    await deleteGroupsByPrefix(this.admin, this.groupPrefixes);
     await this.admin.disconnect();
   }
-}
-
-/** SIGTERM, then SIGKILL if it has not exited within 15 s. */
-export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill(signal);
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
 }

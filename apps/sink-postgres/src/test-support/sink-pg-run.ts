@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { deleteGroupsByPrefix, stopChild } from '@ingest-mesh/testing';
 import { registerSchemas, SchemaCatalog } from '@ingest-mesh/avro';
 import { DLQ_HEADERS, headerString, parseEnv, runtimeEnvShape } from '@ingest-mesh/kafka-runtime';
 import { startSinkApp, type SinkApp, type SinkAppOptions } from '@ingest-mesh/sink-kit';
@@ -192,7 +193,7 @@ export class SinkPgRun {
 
   async stop(): Promise<void> {
     // Children get a graceful stop first (they leave their groups), then SIGKILL.
-    await Promise.all([...this.children].map((child) => stopChild(child)));
+    await Promise.all([...this.children].map((child) => stopChild(child, { graceMs: 10_000 })));
     await this.dlqConsumer?.disconnect().catch(() => undefined);
     for (const app of this.apps) await app.stop('test finished').catch(() => undefined);
     await this.producer?.disconnect().catch(() => undefined);
@@ -201,24 +202,7 @@ export class SinkPgRun {
     const existing = new Set(await this.admin.listTopics());
     const mine = [...this.topics].filter((t) => existing.has(t));
     if (mine.length > 0) await this.admin.deleteTopics({ topics: mine, timeout: 30_000 }).catch(() => undefined);
-    // A SIGKILLed member stays in its groups until its session times out: retry until then.
-    const deadline = Date.now() + 45_000;
-    for (;;) {
-      const groups = (await this.admin.listGroups()).groups.map((g) => g.groupId).filter((g) => this.groupPrefixes.some((p) => g.startsWith(p)));
-      const failed = groups.length === 0 ? [] : await this.admin.deleteGroups(groups).then(() => [], (err: { groups?: unknown[] }) => err.groups ?? groups);
-      if (failed.length === 0 || Date.now() > deadline) break;
-      await new Promise((resolve) => setTimeout(resolve, 2000));
-    }
+    await deleteGroupsByPrefix(this.admin, this.groupPrefixes);
     await this.admin.disconnect();
   }
-}
-
-/** SIGTERM, then SIGKILL if it has not exited within 10 s. */
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
 }
