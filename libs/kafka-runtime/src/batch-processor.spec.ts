@@ -3,7 +3,7 @@ import { BackpressureController } from '@ingest-mesh/backpressure';
 import type { IdempotencyStore, ReserveOutcome } from '@ingest-mesh/idempotency';
 import { ConnectionError, InvalidPayloadError, ValidationError } from '@ingest-mesh/reason-codes';
 import type { KafkaMessage } from 'kafkajs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BatchProcessor, type BatchProcessorOptions } from './batch-processor.js';
 import type { DeadLetter } from './dlq-publisher.js';
 import type { InboundRecord, RecordHandler, RecordOutcome } from './handler.js';
@@ -213,6 +213,32 @@ describe('BatchProcessor', () => {
     expect(await t.processor.process(records(['a', 'b']), t.ctx)).toBe(2);
     expect(t.calls).toEqual([['a', 'b']]);
     expect(t.letters).toEqual([]);
+  });
+
+  it('renews the round\'s reservations while the handler runs, and stops when the round is done', async () => {
+    vi.useFakeTimers();
+    try {
+      const store = new MemoryStore();
+      let finish!: () => void;
+      const slow = new Promise<void>((resolve) => (finish = resolve));
+      const t = setup(async (b) => {
+        await slow;
+        return b.map(done);
+      }, { idempotency: store, reservationRenewMs: 100 });
+      const processing = t.processor.process(records(['a', 'b']), t.ctx);
+      await vi.advanceTimersByTimeAsync(350);
+      // One reservation, then a renewal every 100 ms of the two held keys.
+      expect(store.calls.filter((c) => c === 'reserve:2')).toHaveLength(4);
+      finish();
+      expect(await processing).toBe(2);
+      const after = store.calls.length;
+      await vi.advanceTimersByTimeAsync(500);
+      expect(store.calls.length).toBe(after);
+      expect(store.done.size).toBe(2);
+      expect(store.held.size).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('treats a handler that throws as a failure of every record it was given', async () => {

@@ -34,6 +34,12 @@ export interface BatchProcessorOptions {
   /** After maxAttempts: dead-letter with retryable=true ('dlq'), or keep retrying at the cap ('block'). */
   exhaustedRetries: 'dlq' | 'block';
   idempotency?: IdempotencyStore | undefined;
+  /**
+   * While a round runs, its dedupe reservations are renewed this often (a third of their TTL),
+   * so the TTL can be short: a crashed instance's records are free again soon after, not only
+   * after a TTL long enough for the slowest round. Unset: no renewal.
+   */
+  reservationRenewMs?: number | undefined;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
   now?: () => number;
@@ -73,6 +79,15 @@ export class BatchProcessor {
   async process(records: readonly InboundRecord[], ctx: ProcessContext): Promise<number> {
     await this.prepare(records, ctx);
     const items = records.map((record) => this.describe(record));
+    const stopRenewing = this.keepReservations(items);
+    try {
+      return await this.processItems(items, ctx);
+    } finally {
+      stopRenewing();
+    }
+  }
+
+  private async processItems(items: Item[], ctx: ProcessContext): Promise<number> {
     this.deferForBrownout(items);
     await this.publishDeferred(items, ctx);
     let start = 0;
@@ -108,6 +123,26 @@ export class BatchProcessor {
       await this.backoff(Math.min(failed.attempts, this.opts.retryPolicy.maxAttempts), ctx);
     }
     return firstUnfinished(items);
+  }
+
+  /** Renews the reservations the round holds (items still `reserved`) until the returned stop is called. */
+  private keepReservations(items: readonly Item[]): () => void {
+    const store = this.opts.idempotency;
+    const every = this.opts.reservationRenewMs;
+    if (!store || !every) return () => undefined;
+    let renewing = false;
+    const timer = setInterval(() => {
+      const held = items.filter((i) => i.reserved).map((i) => i.key!);
+      if (renewing || held.length === 0) return;
+      renewing = true;
+      // Reserving a key we hold renews it (RESERVE_LUA); one pipeline for the round.
+      store
+        .reserve(held)
+        .catch((err: unknown) => this.opts.logger.warn({ err }, "could not renew the round's dedupe reservations; they expire on their own"))
+        .finally(() => (renewing = false));
+    }, every);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   private async prepare(records: readonly InboundRecord[], ctx: ProcessContext): Promise<void> {
@@ -246,9 +281,10 @@ export class BatchProcessor {
       const commit = finals.filter((i) => i.reserved && (i.final === 'written' || i.final === 'skipped'));
       const deferred = finals.filter((i) => i.final === 'deferred');
       const release = [...newlyDead, ...deferred, ...(stop === undefined ? [] : suffix.slice(stop))].filter((i) => i.reserved);
+      // Marked before the calls, so a renewal running meanwhile cannot reserve a released key again.
+      for (const i of [...commit, ...release]) i.reserved = false;
       if (commit.length > 0) await this.untilDone('remember handled records', ctx, () => store.commit(commit.map((i) => i.key!)));
       if (release.length > 0) await this.untilDone('release reservations', ctx, () => store.release(release.map((i) => i.key!)));
-      for (const i of [...commit, ...release]) i.reserved = false;
     }
     for (const i of newlyDead) i.failure = undefined;
     this.count(finals);

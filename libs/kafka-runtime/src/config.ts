@@ -94,7 +94,7 @@ export const runtimeEnvShape = {
   MESH_IDEMPOTENCY_WHEN_REDIS_DOWN: env.oneOf(['fail-closed', 'fail-open'] as const, 'fail-closed'),
   MESH_IDEMPOTENCY_TTL_SECONDS: env.int(60, 90 * 24 * 3600, 7 * 24 * 3600),
   // How long a crashed instance's claim on a record blocks others: the redelivery delay after a crash.
-  MESH_IDEMPOTENCY_RESERVATION_SECONDS: env.int(1, 3600, 300),
+  MESH_IDEMPOTENCY_RESERVATION_SECONDS: env.int(1, 3600, 30),
   MESH_SHUTDOWN_DEADLINE_MS: env.int(1000, 600_000, 30_000),
   MESH_LAG_INTERVAL_MS: env.int(1000, 3_600_000, 15_000),
   LOG_LEVEL: env.oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const, 'info'),

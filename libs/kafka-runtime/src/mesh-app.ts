@@ -177,6 +177,7 @@ export async function startMeshApp(opts: MeshAppOptions): Promise<MeshApp> {
     idempotency,
     retryPolicy: { baseMs: env.MESH_RETRY_BASE_MS, capMs: env.MESH_RETRY_CAP_MS, maxAttempts: env.MESH_RETRY_MAX_ATTEMPTS },
     exhaustedRetries: env.MESH_EXHAUSTED_RETRIES,
+    reservationRenewMs: Math.max(250, Math.floor((env.MESH_IDEMPOTENCY_RESERVATION_SECONDS * 1000) / 3)),
   });
   loop = new ConsumerLoop({
     consumer,
