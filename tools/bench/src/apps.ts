@@ -2,7 +2,7 @@
 // an index prefix of this run (the router through the test harness's spawnRouter).
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { REPO_ROOT, stopChild } from '@ingest-mesh/testing';
+import { keepOutput, REPO_ROOT, stopChild } from '@ingest-mesh/testing';
 
 export interface AppProcess {
   name: string;
@@ -22,14 +22,7 @@ export function spawnApp(name: 'sink-postgres' | 'sink-search', port: number, en
 }
 
 export function track(name: string, child: ChildProcess, port: number): AppProcess {
-  const output: string[] = [];
-  const keep = (chunk: Buffer) => {
-    output.push(chunk.toString('utf8'));
-    if (output.length > 50) output.shift();
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  return { name, child, port, output };
+  return { name, child, port, output: keepOutput(child, 50) };
 }
 
 export async function waitReady(app: AppProcess, timeoutMs = 120_000): Promise<void> {

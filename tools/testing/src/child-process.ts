@@ -27,3 +27,14 @@ export async function deleteGroupsByPrefix(admin: Admin, prefixes: readonly stri
     await new Promise((resolve) => setTimeout(resolve, 2000));
   }
 }
+
+/** Collects what a child prints (stdout and stderr), keeping the last `max` chunks, for failure messages. */
+export function keepOutput(child: ChildProcess, max = 200, into: string[] = []): string[] {
+  const keep = (chunk: Buffer) => {
+    into.push(chunk.toString('utf8'));
+    if (into.length > max) into.shift();
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return into;
+}

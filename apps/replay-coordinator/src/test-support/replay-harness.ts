@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { deleteGroupsByPrefix, stopChild } from '@ingest-mesh/testing';
+import { deleteGroupsByPrefix, keepOutput, stopChild } from '@ingest-mesh/testing';
 import { ControlCodec, newCommand, publishCommand, signCommand, type ControlCommandType } from '@ingest-mesh/control';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Kafka, logLevel, Partitioners, type Admin, type KafkaMessage, type Message, type Producer } from 'kafkajs';
@@ -73,13 +73,7 @@ export class ReplayHarness {
 
   /** Keeps a child's output (for failure messages) and stops it in stop(). */
   adopt(child: Child): Child {
-    child.output ??= [];
-    const keep = (chunk: Buffer) => {
-      child.output.push(chunk.toString('utf8'));
-      if (child.output.length > 300) child.output.shift();
-    };
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
+    child.output = keepOutput(child, 300, child.output ?? []);
     this.children.add(child);
     child.on('exit', () => this.children.delete(child));
     return child;

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { deleteGroupsByPrefix, stopChild } from '@ingest-mesh/testing';
+import { deleteGroupsByPrefix, keepOutput, stopChild } from '@ingest-mesh/testing';
 import { registerSchemas, SchemaCatalog } from '@ingest-mesh/avro';
 import { DLQ_HEADERS, headerString, parseEnv, runtimeEnvShape } from '@ingest-mesh/kafka-runtime';
 import { startSinkApp, type SinkApp, type SinkAppOptions } from '@ingest-mesh/sink-kit';
@@ -151,13 +151,7 @@ export class SinkPgRun {
   /** Keeps a child's output (for failure messages) and kills it in stop(). */
   track<C extends ChildProcess>(child: C): C & { output: string[] } {
     const tracked = child as C & { output: string[] };
-    tracked.output = [];
-    const keep = (chunk: Buffer) => {
-      tracked.output.push(chunk.toString('utf8'));
-      if (tracked.output.length > 200) tracked.output.shift();
-    };
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
+    tracked.output = keepOutput(child, 200);
     this.children.add(child);
     child.on('exit', () => this.children.delete(child));
     return tracked;
