@@ -10,6 +10,8 @@ export const routerEnvShape = {
   ROUTER_ROUTES_TOPIC: env.string('mesh.routes').default('mesh.routes'),
   ROUTER_WEBHOOK_MAX_BODY_BYTES: env.int(1024, 256 * 1024 * 1024, 5 * 1024 * 1024),
   ROUTER_SCHEMA_REFRESH_MS: env.int(1000, 3_600_000, 30_000),
+  /** How often the slow lane's waiting records are counted per tenant (gauges, /health/detailed). */
+  ROUTER_LANE_SAMPLE_MS: env.int(100, 600_000, 5000),
   /** Consumer group; default mesh.ingest-router. A second router on other topics needs its own. */
   ROUTER_GROUP_ID: env.optionalString(),
 };

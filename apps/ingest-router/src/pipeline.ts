@@ -3,13 +3,15 @@
 // typed error, so the runtime dead-letters it with its reason or retries it.
 import type { SchemaCatalog } from '@ingest-mesh/avro';
 import { fromJson, frame, SINK_RECORD_SUBJECT } from '@ingest-mesh/avro';
-import type { TokenBucket } from '@ingest-mesh/backpressure';
-import type { HandleContext, InboundRecord, RecordHandler, RecordMeta, RecordOutcome } from '@ingest-mesh/kafka-runtime';
+import { dedupeKey } from '@ingest-mesh/idempotency';
+import type { HandleContext, InboundRecord, RecordHandler, RecordMeta, RecordOutcome, SettledRecord } from '@ingest-mesh/kafka-runtime';
 import { classify, SchemaDriftError, UnknownRouteError, UnknownTenantError, type ValidationError } from '@ingest-mesh/reason-codes';
 import { childTraceparent, traceparentFromHeaders } from '@ingest-mesh/telemetry';
 import type { IHeaders, KafkaMessage, Message, Producer } from 'kafkajs';
 import type { Envelope } from './envelope.js';
 import { assertRecordSize, parseJsonEnvelope } from './envelope.js';
+import type { LaneEntry } from './slow-lane/lane-ledger.js';
+import { slowLanePartition, type ParkReason, type TenantLanes } from './slow-lane/tenant-lanes.js';
 
 export interface ResolvedRoute {
   sinks: string[];
@@ -22,9 +24,14 @@ export interface RouterPipelineOptions {
   producer: Producer;
   resolveRoute(tenant: string, entityType: string): ResolvedRoute | undefined;
   validate(entityType: string, payload: unknown): ValidationError | undefined;
-  /** Per-tenant buckets (consumer-side fairness); a tenant without one is unknown. */
-  tenants: ReadonlyMap<string, TokenBucket>;
+  /** Per-tenant lanes (consumer-side fairness); a tenant without one is unknown. */
+  lanes: TenantLanes;
+  /** The slow lane: records over their tenant's rate wait here, and the router drains it. */
   deferredTopic: string;
+  /** Partitions of the deferred topic (a tenant's parked records all go to one). */
+  deferredPartitions: number;
+  /** While true (brownout), the slow lane is not drained: it would only add to the load. */
+  holdSlowLane?(): boolean;
   maxRecordBytes: number;
   /** Creates sink topics a live route override names for the first time (cached; no I/O once known). */
   ensureTopics(topics: string[]): Promise<void>;
@@ -36,6 +43,13 @@ export interface RouterPipelineOptions {
 }
 
 const SOURCE = 'ingest-router';
+/** Why a record waited; forwarded to the sinks, which skip an older revision that waited as superseded. */
+export const DEFERRED_REASON = 'x-mesh-deferred-reason';
+const LANE_HEADER_PREFIX = 'x-mesh-lane-';
+/** The lane entry of a parked record, so it can be released even if its envelope no longer decodes. */
+export const LANE_HEADERS = { tenant: `${LANE_HEADER_PREFIX}tenant`, key: `${LANE_HEADER_PREFIX}key`, member: `${LANE_HEADER_PREFIX}member` } as const;
+/** How long a held slow lane (brownout) waits before it looks again. */
+const HOLD_MS = 1000;
 
 export class RouterPipeline implements RecordHandler {
   private readonly envelopes = new WeakMap<KafkaMessage, Envelope>();
@@ -70,6 +84,12 @@ export class RouterPipeline implements RecordHandler {
 
   /** Without I/O: JSON envelopes are parsed here, Avro ones were decoded by prepare(); both kept for handle. */
   describe(record: InboundRecord): RecordMeta {
+    const meta = this.describeEnvelope(record);
+    // Records being drained from the slow lane have waited already: brownout never parks them again.
+    return record.topic === this.opts.deferredTopic ? { ...meta, deferrable: false } : meta;
+  }
+
+  private describeEnvelope(record: InboundRecord): RecordMeta {
     const value = record.message.value;
     if (!value) return {};
     // Avro ones are size-checked here too: an oversized one would fail the round's sink produce.
@@ -85,45 +105,122 @@ export class RouterPipeline implements RecordHandler {
   }
 
   async handle(records: readonly InboundRecord[], _ctx: HandleContext): Promise<RecordOutcome[]> {
+    // A round is one partition of one topic: the fast lane (source) or the slow lane.
+    return records[0]?.topic === this.opts.deferredTopic ? this.drain(records) : this.admit(records);
+  }
+
+  /** Fast lane: each record is routed now, or parked on the slow lane when its tenant is over its rate. */
+  private async admit(records: readonly InboundRecord[]): Promise<RecordOutcome[]> {
+    const outcomes: RecordOutcome[] = new Array<RecordOutcome>(records.length);
+    const known: { n: number; e: Envelope }[] = [];
+    for (const [n, record] of records.entries()) {
+      try {
+        known.push({ n, e: await this.knownTenantEnvelope(record) });
+      } catch (error) {
+        outcomes[n] = { status: 'failed', error };
+      }
+    }
+    const decisions = await this.opts.lanes.admit(
+      known.map(({ n, e }) => ({ tenant: e.tenant, entityKey: entityKeyOf(e), timestampMs: Number(records[n]!.message.timestamp) })),
+    );
+    const round = new RoundOutput();
+    const parked: LaneEntry[] = [];
+    for (const [i, { n, e }] of known.entries()) {
+      const decision = decisions[i]!;
+      if (decision.lane === 'slow') {
+        parked.push(laneEntryOf(e));
+        round.park(this.parkMessage(records[n]!.message, e, decision.reason));
+        outcomes[n] = { status: 'done', effect: 'deferred' };
+      } else outcomes[n] = await this.routeInto(round, e, records[n]!);
+    }
+    // Marked before they are produced: a crash in between leaves the key waiting, and the record,
+    // read again, is parked again behind its mark (the same member, so counted once).
+    await this.opts.lanes.park(parked);
+    await this.send(round);
+    return outcomes;
+  }
+
+  /** Slow lane: records go on, in order, as the tenant's spare rate allows; the rest waits (partition paused). */
+  private async drain(records: readonly InboundRecord[]): Promise<RecordOutcome[]> {
+    if (this.opts.holdSlowLane?.()) return records.map(() => ({ status: 'later', retryInMs: HOLD_MS }));
     const outcomes: RecordOutcome[] = [];
-    const out = new Map<string, Message[]>();
-    const deferred: Message[] = [];
-    const routed: Envelope[] = [];
+    const round = new RoundOutput();
     for (const record of records) {
       try {
-        const e = await this.envelopeOf(record);
-        const bucket = this.opts.tenants.get(e.tenant);
-        if (!bucket) throw new UnknownTenantError(`tenant "${e.tenant}" is not configured (add it under tenants: in the router config)`);
-        if (!bucket.tryTake(1)) {
-          // Over its rate: parked for replay so this tenant cannot starve the others.
-          deferred.push(deferMessage(record.message, 'tenant-rate'));
-          outcomes.push({ status: 'done', effect: 'deferred' });
-          continue;
+        const e = await this.knownTenantEnvelope(record);
+        const waitMs = this.opts.lanes.drainWaitMs(e.tenant);
+        if (waitMs > 0) {
+          while (outcomes.length < records.length) outcomes.push({ status: 'later', retryInMs: waitMs });
+          break;
         }
-        for (const [topic, message] of await this.route(e, record.message)) {
-          const list = out.get(topic) ?? [];
-          list.push(message);
-          out.set(topic, list);
-        }
-        outcomes.push({ status: 'done', effect: 'written' });
-        routed.push(e);
+        outcomes.push(await this.routeInto(round, e, record));
       } catch (error) {
         outcomes.push({ status: 'failed', error });
       }
     }
-    const topicMessages = [...out].map(([topic, messages]) => ({ topic, messages }));
-    if (deferred.length > 0) topicMessages.push({ topic: this.opts.deferredTopic, messages: deferred });
-    // One produce request for the round; a failure fails every routed record (retried in order).
-    if (topicMessages.length === 0) return outcomes;
-    await this.opts.ensureTopics(topicMessages.map((t) => t.topic));
-    await this.opts.producer.sendBatch({ topicMessages, acks: -1 });
-    for (const e of routed) this.opts.countRouted?.(e.tenant, e.source);
+    await this.send(round);
     return outcomes;
   }
 
-  /** Brownout: low-priority records wait on the deferred topic, bytes and headers unchanged. */
+  /** Slow-lane records that are final (routed, duplicate, dead-lettered) stop waiting: their marks go. */
+  async settled(records: readonly SettledRecord[]): Promise<void> {
+    const leaving = records
+      .filter((r) => r.record.topic === this.opts.deferredTopic && r.final !== 'deferred')
+      .map((r) => laneEntryFromHeaders(r.record.message.headers))
+      .filter((entry): entry is LaneEntry => entry !== undefined);
+    await this.opts.lanes.release(leaving);
+  }
+
+  /** Brownout: low-priority records wait on the slow lane, bytes unchanged, their keys marked waiting. */
   async defer(records: readonly InboundRecord[]): Promise<void> {
-    await this.opts.producer.send({ topic: this.opts.deferredTopic, acks: -1, messages: records.map((r) => deferMessage(r.message, 'brownout')) });
+    const round = new RoundOutput();
+    const parked: LaneEntry[] = [];
+    for (const record of records) {
+      const e = this.envelopes.get(record.message);
+      if (e) parked.push(laneEntryOf(e));
+      round.park(this.parkMessage(record.message, e, 'brownout'));
+    }
+    await this.opts.lanes.park(parked);
+    await this.send(round);
+  }
+
+  private async knownTenantEnvelope(record: InboundRecord): Promise<Envelope> {
+    const e = await this.envelopeOf(record);
+    if (!this.opts.lanes.has(e.tenant)) throw new UnknownTenantError(`tenant "${e.tenant}" is not configured (add it under tenants: in the router config)`);
+    return e;
+  }
+
+  /** Routes one record into the round's output; a failure is that record's outcome. */
+  private async routeInto(round: RoundOutput, e: Envelope, record: InboundRecord): Promise<RecordOutcome> {
+    try {
+      for (const [topic, message] of await this.route(e, record.message)) round.add(topic, message);
+      round.routed.push(e);
+      return { status: 'done', effect: 'written' };
+    } catch (error) {
+      return { status: 'failed', error };
+    }
+  }
+
+  /** One produce request for the round; a failure fails every record of it (retried in order). */
+  private async send(round: RoundOutput): Promise<void> {
+    const topicMessages = round.topicMessages(this.opts.deferredTopic);
+    if (topicMessages.length === 0) return;
+    await this.opts.ensureTopics(topicMessages.map((t) => t.topic));
+    await this.opts.producer.sendBatch({ topicMessages, acks: -1 });
+    for (const e of round.routed) this.opts.countRouted?.(e.tenant, e.source);
+  }
+
+  /** The original bytes and headers, plus why and for which lane entry it waits; all of a tenant's in one partition. */
+  private parkMessage(message: KafkaMessage, e: Envelope | undefined, reason: ParkReason): Message {
+    const headers: IHeaders = { ...(message.headers ?? {}), [DEFERRED_REASON]: reason, 'x-mesh-deferred-by': SOURCE };
+    if (!e) return { key: message.key, value: message.value, headers };
+    const entry = laneEntryOf(e);
+    return {
+      key: message.key,
+      value: message.value,
+      partition: slowLanePartition(e.tenant, this.opts.deferredPartitions),
+      headers: { ...headers, [LANE_HEADERS.tenant]: entry.tenant, [LANE_HEADERS.key]: entry.entityKey, [LANE_HEADERS.member]: entry.member },
+    };
   }
 
   private async envelopeOf(record: InboundRecord): Promise<Envelope> {
@@ -164,7 +261,7 @@ export class RouterPipeline implements RecordHandler {
       traceparent: String(headers.traceparent), // the router's span, as in the header
       routedAt: this.now().getTime(),
     });
-    const key = `${e.tenant}:${e.entityType}:${e.id}`;
+    const key = entityKeyOf(e);
     return route.topics.map((topic) => [topic, { key, value, headers }]);
   }
 
@@ -180,21 +277,65 @@ function isFramed(value: Buffer): boolean {
   return value.length >= 5 && value[0] === 0;
 }
 
-/** Keeps the producer's headers and continues its trace (a child span of the incoming one). */
+/**
+ * Keeps the producer's headers (and x-mesh-deferred-reason, which tells the sinks a record waited)
+ * without the lane's own bookkeeping, and continues its trace (a child span of the incoming one).
+ */
 function forwardHeaders(headers: IHeaders | undefined, envelopeTraceparent: string | undefined): IHeaders {
   const parent = traceparentFromHeaders(headers ?? {}) ?? envelopeTraceparent;
-  return { ...(headers ?? {}), traceparent: childTraceparent(parent) };
+  const kept = Object.entries(headers ?? {}).filter(([name]) => !name.startsWith(LANE_HEADER_PREFIX));
+  return { ...Object.fromEntries(kept), traceparent: childTraceparent(parent) };
 }
 
-function deferMessage(message: KafkaMessage, reason: string): Message {
-  return {
-    key: message.key,
-    value: message.value,
-    headers: { ...(message.headers ?? {}), 'x-mesh-deferred-reason': reason, 'x-mesh-deferred-by': SOURCE },
+/** The mesh's key of an entity, `tenant:entityType:id` (the sinks' key too). */
+function entityKeyOf(e: Envelope): string {
+  return `${e.tenant}:${e.entityType}:${e.id}`;
+}
+
+/** A parked record's lane entry; its member is its dedupe key, the same however often it is parked. */
+function laneEntryOf(e: Envelope): LaneEntry {
+  return { tenant: e.tenant, entityKey: entityKeyOf(e), member: dedupeKey(identityOf(e)) };
+}
+
+function laneEntryFromHeaders(headers: IHeaders | undefined): LaneEntry | undefined {
+  const text = (name: string) => {
+    const v = headers?.[name];
+    return v === undefined || v === null || Array.isArray(v) ? undefined : v.toString();
   };
+  const tenant = text(LANE_HEADERS.tenant);
+  const entityKey = text(LANE_HEADERS.key);
+  const member = text(LANE_HEADERS.member);
+  return tenant && entityKey && member ? { tenant, entityKey, member } : undefined;
+}
+
+/** A round's output: sink messages by topic, parked messages, and the envelopes routed. */
+class RoundOutput {
+  private readonly byTopic = new Map<string, Message[]>();
+  private readonly parked: Message[] = [];
+  readonly routed: Envelope[] = [];
+
+  add(topic: string, message: Message): void {
+    const list = this.byTopic.get(topic) ?? [];
+    list.push(message);
+    this.byTopic.set(topic, list);
+  }
+
+  park(message: Message): void {
+    this.parked.push(message);
+  }
+
+  topicMessages(deferredTopic: string): { topic: string; messages: Message[] }[] {
+    const out = [...this.byTopic].map(([topic, messages]) => ({ topic, messages }));
+    if (this.parked.length > 0) out.push({ topic: deferredTopic, messages: this.parked });
+    return out;
+  }
 }
 
 /** What the runtime needs of an envelope: tenant, priority and its dedupe identity. */
 function metaOf(e: Envelope): RecordMeta {
-  return { tenant: e.tenant, priority: e.priority, dedupe: { tenant: e.tenant, source: e.source, entityType: e.entityType, id: e.id, revision: e.revision } };
+  return { tenant: e.tenant, priority: e.priority, dedupe: identityOf(e) };
+}
+
+function identityOf(e: Envelope) {
+  return { tenant: e.tenant, source: e.source, entityType: e.entityType, id: e.id, revision: e.revision };
 }

@@ -2,6 +2,7 @@
 // table with its live overrides, data-quality rules, per-tenant buckets, and the webhook.
 import { RAW_ENVELOPE_SUBJECT, SchemaCatalog } from '@ingest-mesh/avro';
 import { TokenBucket } from '@ingest-mesh/backpressure';
+import { createRedisClient, waitUntilReady } from '@ingest-mesh/idempotency';
 import { ensureTopics, LARGE_MESSAGE_BYTES, startMeshApp, type AppContext, type AppParts, type MeshApp } from '@ingest-mesh/kafka-runtime';
 import { envelopeOrThrow } from './envelope.js';
 import type { RouterEnv } from './config.js';
@@ -10,6 +11,8 @@ import { loadRouterConfig, type RouterConfig } from './router-config.js';
 import { RouteOverridesListener } from './route-overrides.js';
 import { RouteTable, sinkTopic } from './routes.js';
 import { compileEntityRules } from './rules.js';
+import { RedisLaneLedger, type TenantWaiting } from './slow-lane/lane-ledger.js';
+import { TenantLanes } from './slow-lane/tenant-lanes.js';
 import { createWebhook, kafkaProduce, tokenDigest, webhookOpenApi, type WebhookTenant } from './webhook/index.js';
 
 export const APP = 'ingest-router';
@@ -19,7 +22,8 @@ export async function startRouter(env: RouterEnv, overrides: { config?: RouterCo
   const sinkTopics = new Set(Object.values(config.entityTypes).flatMap((t) => t.sinks.map(sinkTopic)));
   return startMeshApp({
     app: APP,
-    topics: [env.ROUTER_SOURCE_TOPIC],
+    // The deferred topic is the tenants' slow lane: the router drains it itself, at their spare rate.
+    topics: [env.ROUTER_SOURCE_TOPIC, env.ROUTER_DEFERRED_TOPIC],
     env,
     dedupe: true,
     ...(overrides.groupId ? { groupId: overrides.groupId } : {}),
@@ -38,9 +42,12 @@ async function buildRouter(env: RouterEnv, config: RouterConfig, ctx: AppContext
   const overrides = new RouteOverridesListener({ kafka: ctx.kafka, table, logger: ctx.logger, topic: env.ROUTER_ROUTES_TOPIC });
   await overrides.start(); // route with every override known, from the first record on
   const rules = compileEntityRules(config);
-  const buckets = new Map(
-    Object.entries(config.tenants).map(([tenant, t]) => [tenant, new TokenBucket({ ratePerSec: t.ratePerSec ?? 1000, burst: t.burst ?? 2000 })]),
-  );
+  const limits = new Map(Object.entries(config.tenants).map(([tenant, t]) => [tenant, { ratePerSec: t.ratePerSec ?? 1000, burst: t.burst ?? 2000 }]));
+  const redis = createRedisClient(env.REDIS_URL, { connectionName: `${ctx.instanceId}-lanes`, onError: (err) => ctx.logger.debug({ err }, 'redis connection error (slow lane)') });
+  // Not fatal: while Redis is down, rounds that need the lanes' ledger are retried.
+  await waitUntilReady(redis).catch((err: unknown) => ctx.logger.warn({ err }, 'Redis is not reachable yet (slow lane)'));
+  const lanes = new TenantLanes(limits, new RedisLaneLedger(redis, env.ROUTER_DEFERRED_TOPIC));
+  const laneWatch = watchLanes(lanes, env, ctx);
   const maxRecordBytes = config.limits.maxRecordBytes;
   const knownTopics = new Set([env.ROUTER_DEFERRED_TOPIC, ...Object.values(config.entityTypes).flatMap((t) => t.sinks.map(sinkTopic))]);
 
@@ -50,8 +57,10 @@ async function buildRouter(env: RouterEnv, config: RouterConfig, ctx: AppContext
     countRouted: (tenant, source) => ctx.metrics.sourceRecords(tenant, source),
     resolveRoute: (tenant, entityType) => table.resolve(tenant, entityType),
     validate: (entityType, payload) => rules.get(entityType)?.validate(payload),
-    tenants: buckets,
+    lanes,
     deferredTopic: env.ROUTER_DEFERRED_TOPIC,
+    deferredPartitions: await partitionsOf(ctx, env.ROUTER_DEFERRED_TOPIC),
+    holdSlowLane: () => ctx.backpressure.state === 'brownout',
     maxRecordBytes,
     ensureTopics: async (topics) => {
       const missing = topics.filter((t) => !knownTopics.has(t));
@@ -76,7 +85,8 @@ async function buildRouter(env: RouterEnv, config: RouterConfig, ctx: AppContext
   const webhookTenants = new Map<string, WebhookTenant>();
   for (const [tenant, t] of Object.entries(config.tenants)) {
     const token = t.tokenEnv ? process.env[t.tokenEnv] : undefined;
-    if (token) webhookTenants.set(tenant, { tokenSha256: tokenDigest(token), bucket: new TokenBucket({ ratePerSec: t.ratePerSec ?? 1000, burst: t.burst ?? 2000 }) });
+    const limit = limits.get(tenant)!;
+    if (token) webhookTenants.set(tenant, { tokenSha256: tokenDigest(token), bucket: new TokenBucket(limit) });
     else ctx.logger.warn({ tenant, tokenEnv: t.tokenEnv }, 'tenant has no webhook token in the environment: its webhook requests get 401');
   }
   const webhook = createWebhook({
@@ -93,7 +103,55 @@ async function buildRouter(env: RouterEnv, config: RouterConfig, ctx: AppContext
   return {
     handler: pipeline,
     route: webhook.route,
-    details: async () => ({ routes: { overrides: overrides.status(), live: Object.keys(table.overrides()).length }, tenants: [...buckets.keys()] }),
-    close: () => overrides.stop(),
+    details: async () => ({
+      routes: { overrides: overrides.status(), live: Object.keys(table.overrides()).length },
+      tenants: lanes.names,
+      deferred: laneWatch.last(),
+    }),
+    close: async () => {
+      laneWatch.stop();
+      await overrides.stop();
+      redis.disconnect();
+    },
   };
+}
+
+/** Partitions of a topic the runtime created (or found) at start-up. */
+async function partitionsOf(ctx: AppContext, topic: string): Promise<number> {
+  const admin = ctx.kafka.admin();
+  await admin.connect();
+  try {
+    const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+    return topics[0]?.partitions.length || 1;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+interface DeferredDetails {
+  topic: string;
+  sampledAt: string | null;
+  tenants: Record<string, TenantWaiting>;
+}
+
+/** Samples the slow lane per tenant on a timer: the gauges, and /health/detailed's `deferred`. */
+function watchLanes(lanes: TenantLanes, env: RouterEnv, ctx: AppContext): { last(): DeferredDetails; stop(): void } {
+  let last: DeferredDetails = { topic: env.ROUTER_DEFERRED_TOPIC, sampledAt: null, tenants: {} };
+  let sampling = false;
+  const sample = () => {
+    if (sampling) return;
+    sampling = true;
+    lanes
+      .waiting()
+      .then((byTenant) => {
+        for (const [tenant, w] of byTenant) ctx.metrics.deferredWaiting(tenant, w.waiting, w.oldestAgeSeconds);
+        last = { topic: env.ROUTER_DEFERRED_TOPIC, sampledAt: new Date().toISOString(), tenants: Object.fromEntries(byTenant) };
+      })
+      .catch((err: unknown) => ctx.logger.warn({ err }, 'could not sample the slow lane'))
+      .finally(() => (sampling = false));
+  };
+  sample();
+  const timer = setInterval(sample, env.ROUTER_LANE_SAMPLE_MS);
+  timer.unref();
+  return { last: () => last, stop: () => clearInterval(timer) };
 }

@@ -1,4 +1,5 @@
 export { TokenBucket, type TokenBucketOptions } from './token-bucket.js';
+export { OfferedRateLimit, type OfferedRateLimitOptions } from './offered-rate-limit.js';
 export { Semaphore, type Release } from './semaphore.js';
 export { DEFAULT_THRESHOLDS, resolveThresholds, assertValidThresholds, type Thresholds } from './thresholds.js';
 export { nextAutoState, type AutoStep } from './auto-state.js';

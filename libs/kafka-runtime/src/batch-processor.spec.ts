@@ -1,6 +1,6 @@
 // BatchProcessor's decisions, with in-memory fakes for the handler, DLQ and dedupe store.
 import { BackpressureController } from '@ingest-mesh/backpressure';
-import type { IdempotencyStore, ReserveOutcome } from '@ingest-mesh/idempotency';
+import { dedupeKey, type IdempotencyStore, type ReserveOutcome } from '@ingest-mesh/idempotency';
 import { ConnectionError, InvalidPayloadError, ValidationError } from '@ingest-mesh/reason-codes';
 import type { KafkaMessage } from 'kafkajs';
 import { describe, expect, it, vi } from 'vitest';
@@ -16,6 +16,7 @@ function records(ids: string[]): InboundRecord[] {
   }));
 }
 const idOf = (r: InboundRecord) => r.message.key!.toString();
+const dedupeKeyOf = (id: string) => dedupeKey({ tenant: 'acme', source: 's', entityType: 'e', id, revision: 1 });
 
 class MemoryStore implements IdempotencyStore {
   done = new Set<string>();
@@ -161,6 +162,27 @@ describe('BatchProcessor', () => {
     expect(t.calls).toEqual([['a'], ['b', 'c']]);
   });
 
+  it('waits as long as another consumer holds a record, counting no attempt and dead-lettering nothing', async () => {
+    const store = new MemoryStore();
+    store.held.add(dedupeKeyOf('b'));
+    let waits = 0;
+    const t = setup((b) => b.map(done), {
+      idempotency: store,
+      sleep: async (ms) => {
+        t.sleeps.push(ms);
+        if (++waits === 10) store.held.clear(); // a crashed owner's reservation expires, long after maxAttempts (3) backoffs
+      },
+    });
+    const pauses: number[] = [];
+    // With a caller that can pause the partition: the prefix is done, the rest comes again later.
+    expect(await t.processor.process(records(['a', 'b', 'c']), { ...t.ctx, pause: (ms) => void pauses.push(ms) })).toBe(1);
+    expect(pauses).toEqual([1000]);
+    // Without one: waits in place until the record is free.
+    expect(await t.processor.process(records(['b', 'c']), t.ctx)).toBe(2);
+    expect(t.letters).toEqual([]);
+    expect(t.counts).toEqual({ written: 3 });
+  });
+
   it('dead-letters records describe() rejects, without handling them', async () => {
     const t = setup((b) => b.map(done), {
       handler: {
@@ -267,20 +289,90 @@ describe('BatchProcessor', () => {
     expect(t.counts).toEqual({ dlq: 1 });
   });
 
-  it('defers low-priority records during brownout instead of handling them', async () => {
+  /** A processor in brownout (every low-priority record sampled) whose handler defers into `deferred`. */
+  function inBrownout(describe: NonNullable<RecordHandler['describe']>) {
     const deferred: string[] = [];
     const backpressure = new BackpressureController({ random: () => 0 });
     backpressure.apply({ type: 'brownout', sampleRate: 1 });
-    const t = setup((b) => b.map(done), {
-      backpressure,
-      handler: {
-        describe: (r) => ({ priority: idOf(r).startsWith('low') ? 'low' : 'high' }),
-        defer: async (rs) => void deferred.push(...rs.map(idOf)),
-      },
-    });
+    const t = setup((b) => b.map(done), { backpressure, handler: { describe, defer: async (rs) => void deferred.push(...rs.map(idOf)) } });
+    return { t, deferred };
+  }
+
+  it('defers low-priority records during brownout instead of handling them', async () => {
+    const { t, deferred } = inBrownout((r) => ({ priority: idOf(r).startsWith('low') ? 'low' : 'high' }));
     expect(await t.processor.process(records(['low1', 'high1', 'low2']), t.ctx)).toBe(3);
     expect(deferred).toEqual(['low1', 'low2']);
     expect(t.calls).toEqual([['high1']]);
     expect(t.counts).toEqual({ deferred: 2, written: 1 });
+  });
+
+  it('never defers a record its handler marks not deferrable, even low priority in brownout', async () => {
+    const { t, deferred } = inBrownout((r) => ({ priority: 'low', deferrable: idOf(r) !== 'drained' }));
+    expect(await t.processor.process(records(['low1', 'drained']), t.ctx)).toBe(2);
+    expect(deferred).toEqual(['low1']);
+    expect(t.calls).toEqual([['drained']]);
+  });
+
+  describe("a handler that says 'later'", () => {
+    const later = (ms: number): RecordOutcome => ({ status: 'later', retryInMs: ms });
+
+    it('returns the handled prefix and asks the caller to pause, with no attempt, retry or letter', async () => {
+      const store = new MemoryStore();
+      const t = setup((b) => b.map((id) => (id === 'c' ? later(250) : id === 'd' ? later(250) : done())), { idempotency: store });
+      const pauses: number[] = [];
+      expect(await t.processor.process(records(['a', 'b', 'c', 'd']), { ...t.ctx, pause: (ms) => void pauses.push(ms) })).toBe(2);
+      expect(pauses).toEqual([250]);
+      expect(t.letters).toEqual([]);
+      expect(t.sleeps).toEqual([]);
+      expect(t.counts).toEqual({ written: 2 });
+      // a and b remembered; c and d released, so the next delivery can take them again.
+      expect([...store.done].length).toBe(2);
+      expect(store.held.size).toBe(0);
+    });
+
+    it('waits in place and goes on when the caller cannot pause', async () => {
+      let round = 0;
+      const t = setup((b) => {
+        round += 1;
+        return b.map((id) => (round === 1 && id === 'b' ? later(1200) : done()));
+      });
+      expect(await t.processor.process(records(['a', 'b', 'c']), t.ctx)).toBe(3);
+      expect(t.calls).toEqual([['a', 'b', 'c'], ['b', 'c']]);
+      expect(t.sleeps.reduce((x, y) => x + y, 0)).toBe(1200);
+      expect(t.counts).toEqual({ written: 3 });
+    });
+
+    it('hands the records after a later one to the handler again, in order', async () => {
+      let round = 0;
+      const t = setup((b) => {
+        round += 1;
+        return b.map((id) => (round === 1 && id === 'a' ? later(10) : done()));
+      });
+      expect(await t.processor.process(records(['a', 'b']), t.ctx)).toBe(2);
+      expect(t.calls).toEqual([['a', 'b'], ['a', 'b']]);
+      expect(t.counts).toEqual({ written: 2 });
+    });
+  });
+
+  it('tells the handler once of each record that became final, before returning, retrying a failed report', async () => {
+    const settled: string[] = [];
+    let failReport = true;
+    const store = new MemoryStore();
+    store.done.add(dedupeKeyOf('dup'));
+    const t = setup((b) => b.map((id) => (id === 'bad' ? { status: 'failed', error: new ValidationError('no') } : done())), {
+      idempotency: store,
+      handler: {
+        settled: async (rs) => {
+          if (failReport) {
+            failReport = false;
+            throw new ConnectionError('redis down');
+          }
+          settled.push(...rs.map((r) => `${idOf(r.record)}:${r.final}`));
+        },
+      },
+    });
+    expect(await t.processor.process(records(['a', 'dup', 'bad']), t.ctx)).toBe(3);
+    expect(settled).toEqual(['a:written', 'dup:duplicate', 'bad:dlq']);
+    expect(t.sleeps).toHaveLength(1);
   });
 });

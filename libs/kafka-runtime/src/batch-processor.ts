@@ -48,6 +48,11 @@ export interface BatchProcessorOptions {
 export interface ProcessContext {
   signal: AbortSignal;
   heartbeat(): Promise<void>;
+  /**
+   * The handler said 'later': process() returns the handled prefix, and the caller pauses the
+   * partition for `ms` before the rest comes again. Without it, process() waits `ms` in place.
+   */
+  pause?(ms: number): void;
 }
 
 type Final = 'written' | 'skipped' | 'duplicate' | 'deferred' | 'dlq';
@@ -62,10 +67,20 @@ interface Item {
   failure?: Classification | undefined;
   /** The handler decided `final` this round: undone if an earlier record must be retried first. */
   fromHandler?: boolean;
+  /** The handler said 'later' this round: come back after this many ms. */
+  laterMs?: number | undefined;
+  /** handler.settled() was told of this record's final state. */
+  reported?: boolean;
   counted?: boolean;
 }
 
 const HEARTBEAT_EVERY_MS = 3000;
+/**
+ * How often a record another consumer holds is looked at again. Its reservation is committed,
+ * released, or expires with its owner (MESH_IDEMPOTENCY_RESERVATION_SECONDS), so the wait ends;
+ * it counts no attempt, so a crashed instance's records are never dead-lettered for it.
+ */
+const HELD_RECORD_RECHECK_MS = 1000;
 
 export class BatchProcessor {
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -111,6 +126,17 @@ export class BatchProcessor {
       await this.settle(suffix, stop, ctx);
       if (stop === undefined) return items.length;
       const failed = suffix[stop]!;
+      if (failed.laterMs !== undefined) {
+        const ms = failed.laterMs;
+        failed.laterMs = undefined;
+        if (ctx.pause) {
+          ctx.pause(ms);
+          return firstUnfinished(items);
+        }
+        start += stop;
+        await this.wait(ms, ctx);
+        continue;
+      }
       failed.attempts += 1;
       this.opts.metrics.retry(failed.failure!.code);
       if (failed.attempts >= this.opts.retryPolicy.maxAttempts && this.opts.exhaustedRetries === 'dlq') {
@@ -170,7 +196,8 @@ export class BatchProcessor {
   private deferForBrownout(items: Item[]): void {
     if (!this.opts.handler.defer || this.opts.backpressure.state !== 'brownout') return;
     for (const item of items) {
-      if (item.final === undefined && this.opts.backpressure.shouldDefer(item.meta.priority ?? 'normal')) item.final = 'deferred';
+      if (item.final !== undefined || item.meta.deferrable === false) continue;
+      if (this.opts.backpressure.shouldDefer(item.meta.priority ?? 'normal')) item.final = 'deferred';
     }
   }
 
@@ -210,7 +237,7 @@ export class BatchProcessor {
       else if (outcome === 'duplicate') {
         item.final = 'duplicate';
         hits += 1;
-      } else item.failure = { code: 'CONNECTION_ERROR', retryable: true, message: 'another consumer holds this record (in flight); waiting' };
+      } else item.laterMs = HELD_RECORD_RECHECK_MS; // another consumer holds it (in flight): wait, never a failure
     });
     if (hits > 0) this.opts.metrics.idempotencyHits(hits);
   }
@@ -225,10 +252,14 @@ export class BatchProcessor {
       const outcomes = await this.runHandler(todo, { signal: ctx.signal, heartbeat: ctx.heartbeat, attempt });
       todo.forEach((item, n) => {
         const outcome = outcomes[n]!;
+        item.laterMs = undefined;
         if (outcome.status === 'done') {
           item.final = outcome.effect ?? 'written';
           item.fromHandler = true;
           item.failure = undefined;
+        } else if (outcome.status === 'later') {
+          item.failure = undefined;
+          item.laterMs = Math.max(0, Number.isFinite(outcome.retryInMs) ? outcome.retryInMs : 0);
         } else item.failure = classify(outcome.error);
       });
     }
@@ -287,6 +318,7 @@ export class BatchProcessor {
       if (release.length > 0) await this.untilDone('release reservations', ctx, () => store.release(release.map((i) => i.key!)));
     }
     for (const i of newlyDead) i.failure = undefined;
+    await this.report(finals, ctx);
     this.count(finals);
     // Records after the stop are handled again, in order, once the failed one has gone through.
     if (stop !== undefined) {
@@ -300,6 +332,15 @@ export class BatchProcessor {
         i.fromHandler = false;
       }
     }
+  }
+
+  private async report(finals: Item[], ctx: ProcessContext): Promise<void> {
+    const settled = this.opts.handler.settled;
+    if (!settled) return;
+    const fresh = finals.filter((i) => i.final !== undefined && !i.reported);
+    if (fresh.length === 0) return;
+    await this.untilDone('report settled records', ctx, () => settled.call(this.opts.handler, fresh.map((i) => ({ record: i.record, final: i.final! }))));
+    for (const i of fresh) i.reported = true;
   }
 
   private count(finals: Item[]): void {
@@ -345,7 +386,11 @@ export class BatchProcessor {
 
   /** Sleeps the backoff in short slices, heartbeating so the group keeps the partition. */
   private async backoff(attempt: number, ctx: ProcessContext): Promise<void> {
-    let remaining = backoffDelay(attempt, this.opts.retryPolicy, this.opts.random);
+    await this.wait(backoffDelay(attempt, this.opts.retryPolicy, this.opts.random), ctx);
+  }
+
+  private async wait(ms: number, ctx: ProcessContext): Promise<void> {
+    let remaining = ms;
     while (remaining > 0 && !ctx.signal.aborted) {
       const slice = Math.min(remaining, HEARTBEAT_EVERY_MS);
       try {

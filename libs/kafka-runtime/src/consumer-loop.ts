@@ -80,8 +80,12 @@ export class ConsumerLoop {
       for (const round of splitRounds(records, this.opts.maxRecordsPerRound, this.opts.maxBytesPerRound)) {
         if (!payload.isRunning() || payload.isStale() || !this.opts.backpressure.shouldFetch()) return;
         const began = Date.now();
-        const handled = await this.opts.processor.process(round, { signal: this.opts.signal, heartbeat: payload.heartbeat });
+        let pauseMs: number | undefined;
+        const handled = await this.opts.processor.process(round, { signal: this.opts.signal, heartbeat: payload.heartbeat, pause: (ms) => (pauseMs = ms) });
         if (handled > 0) await this.commit(payload, round.slice(0, handled));
+        // The handler asked for the rest later: this partition waits, the others go on; the next
+        // fetch starts after the last resolved offset, so the rest comes again.
+        if (pauseMs !== undefined) this.pausePartition(payload, pauseMs);
         this.lastRoundAt = Date.now();
         this.reportSignals();
         this.opts.onRound?.({
@@ -93,11 +97,17 @@ export class ConsumerLoop {
           lastCommittedOffset: handled > 0 ? round[handled - 1]!.message.offset : null,
           durationMs: Date.now() - began,
         });
-        if (handled < round.length) return; // aborted: the rest comes again
+        if (handled < round.length) return; // aborted or paused: the rest comes again
       }
     } finally {
       release();
     }
+  }
+
+  private pausePartition(payload: EachBatchPayload, ms: number): void {
+    const resume = payload.pause();
+    const timer = setTimeout(resume, Math.max(1, ms));
+    timer.unref();
   }
 
   private async commit(payload: EachBatchPayload, handled: InboundRecord[]): Promise<void> {

@@ -17,12 +17,20 @@ export interface RecordMeta {
   /** When set, the record is deduplicated on SHA-256 of this identity (libs/idempotency). */
   dedupe?: DedupeIdentity;
   priority?: Priority;
+  /** false: brownout never defers this record (it is being drained from the deferral topic already). */
+  deferrable?: boolean;
 }
 
 export type RecordOutcome =
   /** deferred: parked on another topic for later replay (its dedupe reservation is released). */
   | { status: 'done'; effect?: 'written' | 'skipped' | 'deferred' }
-  | { status: 'failed'; error: unknown };
+  | { status: 'failed'; error: unknown }
+  /**
+   * Not now, and not a failure: the record (and every later one of its partition) is delivered
+   * again after retryInMs, with no attempt counted and nothing dead-lettered. For pacing, e.g. a
+   * slow lane drained at a tenant's rate; the partition is paused meanwhile, other partitions go on.
+   */
+  | { status: 'later'; retryInMs: number };
 
 export interface HandleContext {
   /** Aborted when the app shuts down or loses the partition: stop early, report what is done. */
@@ -50,4 +58,16 @@ export interface RecordHandler {
   handle(records: readonly InboundRecord[], ctx: HandleContext): Promise<RecordOutcome[]>;
   /** Brownout: receives low-priority records to park for later replay; must not drop them. */
   defer?(records: readonly InboundRecord[]): Promise<void>;
+  /**
+   * Told, once per round, of the records that became final (written, skipped, duplicate,
+   * deferred or dead-lettered) after that is durable and before their offsets are committed, e.g.
+   * to drop bookkeeping kept while they were pending. A throw is retried until it succeeds (the
+   * partition waits); after a crash a record can be reported again, so it must be idempotent.
+   */
+  settled?(records: readonly SettledRecord[]): Promise<void>;
+}
+
+export interface SettledRecord {
+  record: InboundRecord;
+  final: 'written' | 'skipped' | 'duplicate' | 'deferred' | 'dlq';
 }

@@ -81,6 +81,19 @@ describe('SinkHandler.handle', () => {
     expect(handler.stats()).toMatchObject({ written: 3, noop: 1, olderRevision: 1, failed: 1, batches: 2 });
   });
 
+  it('skips as superseded an older revision that waited in the router\'s slow lane, and dead-letters one that did not', async () => {
+    const { sink, handler } = setup();
+    await sink.connect();
+    await handler.handle([sinkRecord({ id: 'k', revision: 3 })], context());
+    const parked = sinkRecord({ id: 'k', revision: 2 });
+    parked.message.headers = { 'x-mesh-deferred-reason': 'tenant-rate' };
+    const [fromSlowLane, direct] = await handler.handle([parked, sinkRecord({ id: 'k', revision: 1 })], context());
+    expect(fromSlowLane).toEqual({ status: 'done', effect: 'skipped' });
+    expect(errorOf(direct)).toBeInstanceOf(OlderRevisionError);
+    expect(sink.rows.get('acme:customer:k')?.revision).toBe(3);
+    expect(handler.stats()).toMatchObject({ superseded: 1, olderRevision: 1 });
+  });
+
   it('fails every record with the error when writeBatch throws', async () => {
     const { sink, handler } = setup();
     await sink.connect();

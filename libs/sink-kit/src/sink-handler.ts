@@ -26,6 +26,8 @@ export interface SinkStats {
   written: number;
   noop: number;
   olderRevision: number;
+  /** Older revisions that had waited in the router's slow lane: superseded while they waited, skipped. */
+  superseded: number;
   /** Records the sink reported as failed, or that a writeBatch throw failed. */
   failed: number;
   /** Records that did not decode (dead-lettered, or retried when the registry was unreachable). */
@@ -40,6 +42,8 @@ export interface SinkStats {
 }
 
 const DEFAULT_POLL_MS = 250;
+/** Set by the router on records it parked on its slow lane; forwarded onto the sink topics. */
+export const DEFERRED_REASON_HEADER = 'x-mesh-deferred-reason';
 
 export class SinkHandler implements RecordHandler {
   private readonly counts: SinkStats = {
@@ -47,6 +51,7 @@ export class SinkHandler implements RecordHandler {
     written: 0,
     noop: 0,
     olderRevision: 0,
+    superseded: 0,
     failed: 0,
     undecodable: 0,
     batchFailures: 0,
@@ -93,10 +98,24 @@ export class SinkHandler implements RecordHandler {
     if (batch.length > 0) {
       const written = await this.write(batch.map((b) => b.record), ctx);
       batch.forEach((b, i) => {
-        outcomes[b.n] = written[i]!;
+        outcomes[b.n] = this.supersededAfterDeferral(records[b.n]!, written[i]!);
       });
     }
     return outcomes;
+  }
+
+  /**
+   * A record the router parked on its slow lane (ingest.deferred) can reach the sink after a newer
+   * revision of its key that did not wait (legacy parked records, a crash between the lane's
+   * bookkeeping and the produce). That order is the mesh's own doing, not the producer's: the
+   * newer revision is correct, so the older one is skipped as superseded, never dead-lettered.
+   */
+  private supersededAfterDeferral(record: InboundRecord, outcome: RecordOutcome): RecordOutcome {
+    if (outcome.status !== 'failed' || !(outcome.error instanceof OlderRevisionError)) return outcome;
+    if (record.message.headers?.[DEFERRED_REASON_HEADER] === undefined) return outcome;
+    this.counts.olderRevision -= 1;
+    this.counts.superseded += 1;
+    return { status: 'done', effect: 'skipped' };
   }
 
   stats(): SinkStats {
@@ -147,7 +166,8 @@ export class SinkHandler implements RecordHandler {
       if (outcome.status === 'done') {
         if (outcome.effect === 'written') this.counts.written += 1;
         else this.counts.noop += 1;
-      } else if (outcome.error instanceof OlderRevisionError) this.counts.olderRevision += 1;
+      } else if (outcome.status === 'later') return;
+      else if (outcome.error instanceof OlderRevisionError) this.counts.olderRevision += 1;
       else {
         this.counts.failed += 1;
         this.counts.lastError = classify(outcome.error).message;

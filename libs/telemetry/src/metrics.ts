@@ -16,6 +16,8 @@ export const METRIC_NAMES = {
   eventsFailed: 'ingest_events_failed_total',
   buildInfo: 'ingest_build_info',
   sourceRecords: 'ingest_source_records_total',
+  deferredWaiting: 'ingest_deferred_waiting_records',
+  deferredOldestAge: 'ingest_deferred_oldest_age_seconds',
 } as const;
 
 /** Distinct tenant/source pairs counted one by one; later ones are folded into source="_other". */
@@ -58,6 +60,7 @@ export class MeshMetrics {
   // Observed at collection time, so a partition this instance no longer owns disappears from the
   // scrape as soon as it is removed (a synchronous gauge would repeat its last value forever).
   private readonly consumerLags = new Map<string, PartitionLag>();
+  private readonly deferred = new Map<string, { waiting: number; oldestAgeSeconds: number }>();
 
   constructor(meter: Meter, app: string, opts: { maxSourceSeries?: number } = {}) {
     if (!app) throw new TypeError('MeshMetrics needs an app name');
@@ -96,6 +99,24 @@ export class MeshMetrics {
         unit: 's',
       })
       .addCallback((result) => this.observeLag(result, (lag) => lag.seconds));
+    meter
+      .createObservableGauge(METRIC_NAMES.deferredWaiting, { description: "Records of a tenant parked on the router's slow lane (over its rate), not yet routed." })
+      .addCallback((result) => this.observeDeferred(result, (d) => d.waiting));
+    meter
+      .createObservableGauge(METRIC_NAMES.deferredOldestAge, {
+        description: "Seconds since the oldest record of a tenant waiting on the router's slow lane was parked; 0 when none waits.",
+        unit: 's',
+      })
+      .addCallback((result) => this.observeDeferred(result, (d) => d.oldestAgeSeconds));
+  }
+
+  /** The slow lane of one tenant, as last sampled (tenants are bounded by the router's config). */
+  deferredWaiting(tenant: string, waiting: number, oldestAgeSeconds: number | null): void {
+    this.deferred.set(tenant, { waiting, oldestAgeSeconds: oldestAgeSeconds ?? 0 });
+  }
+
+  private observeDeferred(result: ObservableResult, pick: (d: { waiting: number; oldestAgeSeconds: number }) => number): void {
+    for (const [tenant, d] of this.deferred) result.observe(pick(d), { app: this.app, tenant });
   }
 
   records(outcome: RecordOutcome, n = 1): void {

@@ -60,6 +60,8 @@ describe('startTelemetry + metricsHandler', () => {
     m.idempotencyHits(5);
     m.eventsFailed(1);
     m.sourceRecords('acme', 'crm', 2);
+    m.deferredWaiting('acme', 40, 12.5);
+    m.deferredWaiting('globex', 0, null);
 
     const scrape = await serve(telemetry);
     const { status, contentType, body } = await scrape();
@@ -94,6 +96,10 @@ describe('startTelemetry + metricsHandler', () => {
         'ingest_events_failed_total{app="t"} 1',
         'ingest_build_info{app="t",version="1.2.3"} 1',
         'ingest_source_records_total{app="t",tenant="acme",source="crm"} 2',
+        'ingest_deferred_waiting_records{app="t",tenant="acme"} 40',
+        'ingest_deferred_oldest_age_seconds{app="t",tenant="acme"} 12.5',
+        'ingest_deferred_waiting_records{app="t",tenant="globex"} 0',
+        'ingest_deferred_oldest_age_seconds{app="t",tenant="globex"} 0',
       ]),
     );
     // Exactly the documented buckets, plus +Inf.
@@ -107,6 +113,8 @@ describe('startTelemetry + metricsHandler', () => {
       'ingest_circuit_state',
       'ingest_consumer_lag_records',
       'ingest_consumer_lag_seconds',
+      'ingest_deferred_oldest_age_seconds',
+      'ingest_deferred_waiting_records',
       'ingest_dlq_total',
       'ingest_events_failed_total',
       'ingest_idempotency_hits_total',
