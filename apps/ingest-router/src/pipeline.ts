@@ -11,7 +11,7 @@ import type { IHeaders, KafkaMessage, Message, Producer } from 'kafkajs';
 import type { Envelope } from './envelope.js';
 import { assertRecordSize, parseJsonEnvelope } from './envelope.js';
 import type { LaneEntry } from './slow-lane/lane-ledger.js';
-import { slowLanePartition, type ParkReason, type TenantLanes } from './slow-lane/tenant-lanes.js';
+import { slowLanePartition, type LaneDecision, type ParkReason, type TenantLanes } from './slow-lane/tenant-lanes.js';
 
 export interface ResolvedRoute {
   sinks: string[];
@@ -50,6 +50,8 @@ const LANE_HEADER_PREFIX = 'x-mesh-lane-';
 export const LANE_HEADERS = { tenant: `${LANE_HEADER_PREFIX}tenant`, key: `${LANE_HEADER_PREFIX}key`, member: `${LANE_HEADER_PREFIX}member` } as const;
 /** How long a held slow lane (brownout) waits before it looks again. */
 const HOLD_MS = 1000;
+/** How long a partition waits for the lanes' ledger (Redis) before it tries again. */
+const LEDGER_RETRY_MS = 1000;
 
 export class RouterPipeline implements RecordHandler {
   private readonly envelopes = new WeakMap<KafkaMessage, Envelope>();
@@ -120,9 +122,14 @@ export class RouterPipeline implements RecordHandler {
         outcomes[n] = { status: 'failed', error };
       }
     }
-    const decisions = await this.opts.lanes.admit(
-      known.map(({ n, e }) => ({ tenant: e.tenant, entityKey: entityKeyOf(e), timestampMs: Number(records[n]!.message.timestamp) })),
-    );
+    let decisions: LaneDecision[];
+    try {
+      decisions = await this.opts.lanes.admit(
+        known.map(({ n, e }) => ({ tenant: e.tenant, entityKey: entityKeyOf(e), timestampMs: Number(records[n]!.message.timestamp) })),
+      );
+    } catch {
+      return waitForLedger(records); // nothing decided, nothing sent
+    }
     const round = new RoundOutput();
     const parked: LaneEntry[] = [];
     for (const [i, { n, e }] of known.entries()) {
@@ -135,7 +142,11 @@ export class RouterPipeline implements RecordHandler {
     }
     // Marked before they are produced: a crash in between leaves the key waiting, and the record,
     // read again, is parked again behind its mark (the same member, so counted once).
-    await this.opts.lanes.park(parked);
+    try {
+      await this.opts.lanes.park(parked);
+    } catch {
+      return waitForLedger(records); // nothing sent yet: the round comes again
+    }
     await this.send(round);
     return outcomes;
   }
@@ -306,6 +317,11 @@ function laneEntryFromHeaders(headers: IHeaders | undefined): LaneEntry | undefi
   const entityKey = text(LANE_HEADERS.key);
   const member = text(LANE_HEADERS.member);
   return tenant && entityKey && member ? { tenant, entityKey, member } : undefined;
+}
+
+/** The lanes' ledger (Redis) is down and fails closed: the partition waits, no attempt is counted. */
+function waitForLedger(records: readonly InboundRecord[]): RecordOutcome[] {
+  return records.map(() => ({ status: 'later', retryInMs: LEDGER_RETRY_MS }));
 }
 
 /** A round's output: sink messages by topic, parked messages, and the envelopes routed. */

@@ -46,7 +46,10 @@ async function buildRouter(env: RouterEnv, config: RouterConfig, ctx: AppContext
   const redis = createRedisClient(env.REDIS_URL, { connectionName: `${ctx.instanceId}-lanes`, onError: (err) => ctx.logger.debug({ err }, 'redis connection error (slow lane)') });
   // Not fatal: while Redis is down, rounds that need the lanes' ledger are retried.
   await waitUntilReady(redis).catch((err: unknown) => ctx.logger.warn({ err }, 'Redis is not reachable yet (slow lane)'));
-  const lanes = new TenantLanes(limits, new RedisLaneLedger(redis, env.ROUTER_DEFERRED_TOPIC));
+  const lanes = new TenantLanes(limits, new RedisLaneLedger(redis, env.ROUTER_DEFERRED_TOPIC), {
+    whenLedgerDown: env.MESH_IDEMPOTENCY_WHEN_REDIS_DOWN,
+    onDegraded: (err) => ctx.logger.warn({ err }, 'Redis is down: the slow lane goes on without its marks (fail-open)'),
+  });
   const laneWatch = watchLanes(lanes, env, ctx);
   const maxRecordBytes = config.limits.maxRecordBytes;
   const knownTopics = new Set([env.ROUTER_DEFERRED_TOPIC, ...Object.values(config.entityTypes).flatMap((t) => t.sinks.map(sinkTopic))]);

@@ -121,4 +121,32 @@ describe('TenantLanes', () => {
     expect(used).toEqual(new Set([0, 1, 2]));
     expect(slowLanePartition('acme', 0)).toBe(0);
   });
+
+  describe('with its ledger (Redis) down', () => {
+    const down = new Error('connect ECONNREFUSED 127.0.0.1:6379');
+    const brokenLedger = (): LaneLedger => ({
+      waitingKeys: async () => Promise.reject(down),
+      park: async () => Promise.reject(down),
+      release: async () => Promise.reject(down),
+      stats: async () => Promise.reject(down),
+    });
+    const offered = { tenant: 'acme', entityKey: 'acme:customer:1', timestampMs: T0 };
+    const entry = { tenant: 'acme', entityKey: 'acme:customer:1', member: 'm' };
+
+    it('fails closed by default: every call throws, so the router waits', async () => {
+      const l = new TenantLanes(new Map([['acme', SHIPPED]]), brokenLedger());
+      await expect(l.admit([offered])).rejects.toBe(down);
+      await expect(l.park([entry])).rejects.toBe(down);
+      await expect(l.release([entry])).rejects.toBe(down);
+    });
+
+    it('fails open on request: decides by the rate alone and says so', async () => {
+      const seen: unknown[] = [];
+      const l = new TenantLanes(new Map([['acme', SHIPPED]]), brokenLedger(), { whenLedgerDown: 'fail-open', onDegraded: (err) => void seen.push(err) });
+      expect(await l.admit([offered])).toEqual([{ lane: 'fast' }]);
+      await l.park([entry]);
+      await l.release([entry]);
+      expect(seen).toEqual([down, down, down]);
+    });
+  });
 });

@@ -28,6 +28,18 @@ export interface OfferedRecord {
   timestampMs: number;
 }
 
+export interface LaneOptions {
+  now?: () => number;
+  monotonicNow?: () => number;
+  /**
+   * Ledger (Redis) down: 'fail-closed' (default) throws, and the router's partition waits;
+   * 'fail-open' goes on without marks (no key is known to wait, parks are not counted), as the
+   * dedupe store does in that mode: order is then kept only by the sinks' revision guards.
+   */
+  whenLedgerDown?: 'fail-closed' | 'fail-open';
+  onDegraded?: (err: unknown) => void;
+}
+
 interface Tenant {
   offered: OfferedRateLimit;
   spare: TokenBucket;
@@ -37,12 +49,17 @@ export class TenantLanes {
   private readonly tenants = new Map<string, Tenant>();
   private readonly now: () => number;
 
+  private readonly failOpen: boolean;
+  private readonly onDegraded: (err: unknown) => void;
+
   constructor(
     limits: ReadonlyMap<string, TenantLimits>,
     private readonly ledger: LaneLedger,
-    opts: { now?: () => number; monotonicNow?: () => number } = {},
+    opts: LaneOptions = {},
   ) {
     this.now = opts.now ?? Date.now;
+    this.failOpen = opts.whenLedgerDown === 'fail-open';
+    this.onDegraded = opts.onDegraded ?? (() => undefined);
     for (const [tenant, l] of limits) {
       this.tenants.set(tenant, {
         offered: new OfferedRateLimit({ ratePerSec: l.ratePerSec, burst: l.burst }),
@@ -70,7 +87,8 @@ export class TenantLanes {
       keys.push(r.entityKey);
       keysByTenant.set(r.tenant, keys);
     }
-    const waiting = await this.ledger.waitingKeys(new Map([...keysByTenant].map(([t, keys]) => [t, [...new Set(keys)]])));
+    const asked = new Map([...keysByTenant].map(([t, keys]) => [t, [...new Set(keys)]]));
+    const waiting = await this.ledger.waitingKeys(asked).catch((err: unknown) => this.degraded(err, new Map<string, Set<string>>()));
     return records.map((r) => {
       const tenant = this.tenants.get(r.tenant);
       if (!tenant) throw new RangeError(`tenant "${r.tenant}" has no lane (check has() first)`);
@@ -94,12 +112,18 @@ export class TenantLanes {
     return Math.max(1, t.spare.msUntilAvailable(1));
   }
 
-  park(entries: readonly LaneEntry[]): Promise<void> {
-    return this.ledger.park(entries, this.now());
+  async park(entries: readonly LaneEntry[]): Promise<void> {
+    await this.ledger.park(entries, this.now()).catch((err: unknown) => this.degraded(err, undefined));
   }
 
-  release(entries: readonly LaneEntry[]): Promise<void> {
-    return this.ledger.release(entries);
+  async release(entries: readonly LaneEntry[]): Promise<void> {
+    await this.ledger.release(entries).catch((err: unknown) => this.degraded(err, undefined));
+  }
+
+  private degraded<T>(err: unknown, fallback: T): T {
+    if (!this.failOpen) throw err;
+    this.onDegraded(err);
+    return fallback;
   }
 
   waiting(): Promise<Map<string, TenantWaiting>> {
