@@ -164,4 +164,46 @@ describe('the charts', () => {
     expect(cm.metadata.labels).toMatchObject({ grafana_dashboard: '1' });
     expect(JSON.parse(cm.data!['ingest-mesh.json']!)).toEqual(JSON.parse(readFileSync(`${ws.dir}/k8s/dashboards/ingest-mesh.json`, 'utf8')));
   });
+
+  it("set IngestDeferredRecordsWaiting's bound from alerts.deferredOldestAgeSeconds and change nothing else, promtool-valid", async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { readConfigFile } = await import('@ingest-mesh/config-file');
+    type Rule = { alert?: string; expr: string; annotations?: Record<string, string> };
+    type Group = { name: string; rules: Rule[] };
+    const { text, manifests } = await ws.template('mesh-observability', ['alerts.deferredOldestAgeSeconds=900']);
+    expect(ws.kubeconform(text, schemas).summary.invalid).toBe(0);
+    const groups = (manifests.find((x) => x.kind === 'PrometheusRule')!.spec as { groups: Group[] }).groups;
+    const file = (await readConfigFile(`${ws.dir}/k8s/alerts/ingest-mesh.rules.yaml`)) as { groups: Group[] };
+    const isDeferred = (r: Rule) => r.alert === 'IngestDeferredRecordsWaiting';
+    const deferred = groups.flatMap((g) => g.rules).find(isDeferred)!;
+    expect(deferred.expr.trim()).toBe('max by (tenant) (ingest_deferred_oldest_age_seconds) > 900');
+    expect(deferred.annotations!.summary).toContain('(> 900 s)');
+    expect(deferred.annotations!.description).toContain('over 900 s');
+    expect(JSON.stringify(deferred)).not.toContain('600');
+    const others = (gs: Group[]) => gs.map((g) => ({ ...g, rules: g.rules.filter((r) => !isDeferred(r)) }));
+    expect(others(groups)).toEqual(others(file.groups));
+    const rendered = `${ws.dir}/rendered.rules.yaml`;
+    writeFileSync(rendered, JSON.stringify({ groups }));
+    const check = spawnSync(ws.tools.promtool, ['check', 'rules', rendered], { encoding: 'utf8' });
+    expect(check.status, `${check.stdout}${check.stderr}`).toBe(0);
+    for (const bad of ['0', '-60', '600.5', 'ten-minutes']) {
+      const r = ws.helm(['template', 'rel', ws.chartDir('mesh-observability'), '--set', `alerts.deferredOldestAgeSeconds=${bad}`], { allowFail: true });
+      expect(r.status, bad).not.toBe(0);
+      expect(r.stderr, bad).toContain('alerts.deferredOldestAgeSeconds must be a whole number of seconds above 0');
+    }
+  });
+
+  it('refuse to render when the rules file no longer has the bound the chart sets', async () => {
+    const { readFileSync } = await import('node:fs');
+    const rules = `${ws.dir}/k8s/alerts/ingest-mesh.rules.yaml`;
+    const original = readFileSync(rules, 'utf8');
+    try {
+      writeFileSync(rules, original.replace('(ingest_deferred_oldest_age_seconds) > 600', '(ingest_deferred_oldest_age_seconds) > 900'));
+      const r = ws.helm(['template', 'rel', ws.chartDir('mesh-observability')], { allowFail: true });
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toContain('IngestDeferredRecordsWaiting no longer reads');
+    } finally {
+      writeFileSync(rules, original);
+    }
+  });
 });

@@ -38,6 +38,22 @@ describe('the Grafana dashboard', () => {
     expect(exprs.find((e) => e.panel === 'Dead letters by reason')!.expr).toMatch(/by \(app, reason\)/);
   });
 
+  it("shows ingest-router's slow lane per tenant: records waiting and the oldest one's age", () => {
+    const lane = panels.find((p) => p.title.startsWith('Slow lane per tenant'))!;
+    expect(lane, 'no slow-lane panel').toBeDefined();
+    const byMetric = (m: string) => lane.targets!.find((t) => t.expr.includes(m))?.expr;
+    expect(byMetric('ingest_deferred_waiting_records')).toMatch(/^max by \(tenant\) /);
+    expect(byMetric('ingest_deferred_oldest_age_seconds')).toMatch(/^max by \(tenant\) /);
+  });
+
+  it('lays panels out without overlaps', () => {
+    const overlap = (a: Panel, b: Panel) =>
+      a.gridPos.x < b.gridPos.x + b.gridPos.w && b.gridPos.x < a.gridPos.x + a.gridPos.w && a.gridPos.y < b.gridPos.y + b.gridPos.h && b.gridPos.y < a.gridPos.y + a.gridPos.h;
+    const all = dashboard.panels;
+    const clashes = all.flatMap((a, i) => all.slice(i + 1).filter((b) => overlap(a, b)).map((b) => `${a.title} / ${b.title}`));
+    expect(clashes).toEqual([]);
+  });
+
   it("reads only metrics in libs/telemetry's list", () => {
     const known = knownSeries();
     const queries = [...exprs, ...dashboard.templating.list.filter((v) => v.name === 'app').map((v) => ({ panel: 'variable app', expr: String((v.query as { query: string }).query).replace(/^label_values\((\w+),.*$/, '$1') }))];

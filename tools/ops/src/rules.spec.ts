@@ -50,9 +50,26 @@ describe('the alert rules', () => {
     expect(r.out).toContain('ConsumerGroupLagHigh');
   });
 
+  it.each([
+    ['a higher bound', '(ingest_deferred_oldest_age_seconds) > 600', '(ingest_deferred_oldest_age_seconds) > 1200'],
+    ['the bound itself firing', '(ingest_deferred_oldest_age_seconds) > 600', '(ingest_deferred_oldest_age_seconds) >= 600'],
+    ['a sum over router instances', 'max by (tenant) (ingest_deferred_oldest_age_seconds)', 'sum by (tenant) (ingest_deferred_oldest_age_seconds)'],
+    ['a shorter for', '(ingest_deferred_oldest_age_seconds) > 600\n        for: 5m', '(ingest_deferred_oldest_age_seconds) > 600\n        for: 2m'],
+  ])('have IngestDeferredRecordsWaiting tests that fail on %s', (_, from, to) => {
+    const source = readFileSync(RULES, 'utf8');
+    expect(source).toContain(from);
+    const mutated = path.join(scratch, 'mutated-deferred.rules.yaml');
+    writeFileSync(mutated, source.replace(from, to));
+    const tests = path.join(scratch, 'mutated-deferred.test.yaml');
+    writeFileSync(tests, readFileSync(TESTS, 'utf8').replace('../../../k8s/alerts/ingest-mesh.rules.yaml', mutated));
+    const r = promtool('test', 'rules', tests);
+    expect(r.status, r.out).not.toBe(0);
+    expect(r.out).toContain('IngestDeferredRecordsWaiting');
+  });
+
   it('include every alert operations asked for', () => {
     expect(new Set(alerts.map((a) => a.alert))).toEqual(
-      new Set(['IngestLagHigh', 'IngestLagCritical', 'IngestDLQRateHigh', 'IngestDLQSpike', 'IngestBackpressureStuck', 'IngestCircuitBreakerOpen', 'ConsumerGroupLagHigh', 'MeshLagExporterDown', 'NoDataReceived', 'IngestAppIdle']),
+      new Set(['IngestLagHigh', 'IngestLagCritical', 'IngestDLQRateHigh', 'IngestDLQSpike', 'IngestBackpressureStuck', 'IngestCircuitBreakerOpen', 'ConsumerGroupLagHigh', 'MeshLagExporterDown', 'NoDataReceived', 'IngestAppIdle', 'IngestDeferredRecordsWaiting']),
     );
   });
 
