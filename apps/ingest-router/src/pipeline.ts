@@ -2,7 +2,7 @@
 // one Avro SinkRecord per sink topic, produced in one request per round. Every failure is a
 // typed error, so the runtime dead-letters it with its reason or retries it.
 import type { SchemaCatalog } from '@ingest-mesh/avro';
-import { fromJson, frame, SINK_RECORD_SUBJECT } from '@ingest-mesh/avro';
+import { fromJson, frame, isFramed, SINK_RECORD_SUBJECT } from '@ingest-mesh/avro';
 import { dedupeKey } from '@ingest-mesh/idempotency';
 import type { HandleContext, InboundRecord, RecordHandler, RecordMeta, RecordOutcome, SettledRecord } from '@ingest-mesh/kafka-runtime';
 import { classify, SchemaDriftError, UnknownRouteError, UnknownTenantError, type ValidationError } from '@ingest-mesh/reason-codes';
@@ -282,10 +282,6 @@ export class RouterPipeline implements RecordHandler {
     const problems = converted.errors.map((f) => `${f.path || '(payload)'}: ${f.problem}`).join('; ');
     throw new SchemaDriftError(`payload does not match the schema of entity type "${e.entityType}": ${problems}`);
   }
-}
-
-function isFramed(value: Buffer): boolean {
-  return value.length >= 5 && value[0] === 0;
 }
 
 /**

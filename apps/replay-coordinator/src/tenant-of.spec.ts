@@ -5,7 +5,7 @@ import { avroLeadingString, TenantRecognizer, tenantFromKey } from './tenant-of.
 function framed(schemaId: number, first: string): Buffer {
   const bytes = Buffer.from(first, 'utf8');
   const header = Buffer.alloc(5);
-  header.writeInt32BE(schemaId, 1);
+  header.writeUInt32BE(schemaId, 1);
   const zigzag = bytes.length * 2;
   const varint = zigzag < 0x80 ? [zigzag] : [(zigzag & 0x7f) | 0x80, zigzag >> 7];
   return Buffer.concat([header, Buffer.from(varint), bytes, Buffer.from([0x02, 0x41])]);
@@ -39,6 +39,13 @@ describe('TenantRecognizer', () => {
     expect(await r.tenantOf({ key: null, value: framed(7, long), headers: {} })).toBe(long);
     expect(await r.tenantOf({ key: null, value: framed(8, 'acme'), headers: {} })).toBeUndefined();
     expect(lookups).toEqual([7, 8]);
+  });
+
+  it('reads the schema id unsigned, as the Confluent frame defines it', async () => {
+    const ids: number[] = [];
+    const big = new TenantRecognizer(async (id) => (ids.push(id), true));
+    expect(await big.tenantOf({ key: null, value: framed(0x8000_0001, 'acme'), headers: {} })).toBe('acme');
+    expect(ids).toEqual([0x8000_0001]);
   });
 
   it('asks the registry again after a failed lookup', async () => {

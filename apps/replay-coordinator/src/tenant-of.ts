@@ -7,6 +7,7 @@
 //     (mesh.RawEnvelope on ingest.raw, mesh.SinkRecord on sink.*) — read without decoding the rest.
 // A record none of these name is not the tenant's and is never replayed.
 import type { KafkaMessage } from 'kafkajs';
+import { unframe } from '@ingest-mesh/avro';
 import { DLQ_HEADERS, headerString } from '@ingest-mesh/kafka-runtime';
 
 /** True when the registry schema with this id is a record whose first field is `tenant: string`. */
@@ -24,8 +25,9 @@ export class TenantRecognizer {
     if (fromKey !== undefined) return fromKey;
     const value = message.value;
     if (!value || value.length === 0) return undefined;
-    if (value[0] === 0 && value.length >= 5) {
-      const id = value.readInt32BE(1);
+    const framed = unframe(value);
+    if (framed) {
+      const id = framed.schemaId;
       let known = this.cache.get(id);
       if (!known) {
         known = this.tenantFirst(id).catch((err: unknown) => {
@@ -34,7 +36,7 @@ export class TenantRecognizer {
         });
         this.cache.set(id, known);
       }
-      return (await known) ? avroLeadingString(value, 5) : undefined;
+      return (await known) ? avroLeadingString(framed.body, 0) : undefined;
     }
     return tenantFromJson(value);
   }

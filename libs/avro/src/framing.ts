@@ -20,8 +20,13 @@ export function frame(schemaId: number, body: Buffer): Buffer {
   return Buffer.concat([header, body]);
 }
 
+/** True when `buf` starts like a Confluent frame: magic byte 0 and room for the schema id. */
+export function isFramed(buf: Buffer): boolean {
+  return Buffer.isBuffer(buf) && buf.length >= FRAME_HEADER_BYTES && buf.readUInt8(0) === MAGIC_BYTE;
+}
+
 /** undefined when `buf` is not framed: shorter than the header or a magic byte other than 0. */
 export function unframe(buf: Buffer): Unframed | undefined {
-  if (!Buffer.isBuffer(buf) || buf.length < FRAME_HEADER_BYTES || buf.readUInt8(0) !== MAGIC_BYTE) return undefined;
+  if (!isFramed(buf)) return undefined;
   return { schemaId: buf.readUInt32BE(1), body: buf.subarray(FRAME_HEADER_BYTES) };
 }

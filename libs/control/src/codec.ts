@@ -1,15 +1,13 @@
 // Avro encoding of control commands through the schema registry, with Confluent framing
 // (magic byte 0, 4-byte schema id, Avro body). Decoding resolves whatever version wrote the
 // command into this build's schema, so old and new issuers can coexist.
+import { frame, unframe } from '@ingest-mesh/avro';
 import { COMPATIBILITY, SchemaType, type SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { ConnectionError, InvalidPayloadError, SchemaDriftError } from '@ingest-mesh/reason-codes';
 import avsc, { type Schema as AvroSchema, type Type as AvroType } from 'avsc';
 import type { ControlCommand } from './command.js';
 import { CONTROL_COMMAND_SCHEMA, CONTROL_SUBJECT } from './schema.js';
 import { assertControlCommand } from './shape.js';
-
-const MAGIC_BYTE = 0;
-const HEADER_BYTES = 5;
 
 type Resolver = ReturnType<AvroType['createResolver']>;
 
@@ -42,11 +40,7 @@ export class ControlCodec {
   /** Validates the command (InvalidCommandError when it breaks the schema) and frames it. */
   async encode(cmd: ControlCommand): Promise<Buffer> {
     const command = assertControlCommand(cmd);
-    const id = await this.schemaId();
-    const header = Buffer.alloc(HEADER_BYTES);
-    header.writeUInt8(MAGIC_BYTE, 0);
-    header.writeUInt32BE(id, 1);
-    return Buffer.concat([header, this.readerType.toBuffer(command)]);
+    return frame(await this.schemaId(), this.readerType.toBuffer(command));
   }
 
   /**
@@ -55,14 +49,13 @@ export class ControlCodec {
    * a command that decodes but breaks the rules, ConnectionError when the registry is unreachable.
    */
   async decode(buf: Buffer): Promise<ControlCommand> {
-    if (!Buffer.isBuffer(buf) || buf.length <= HEADER_BYTES || buf.readUInt8(0) !== MAGIC_BYTE) {
-      throw new InvalidPayloadError('control message is not Confluent-framed Avro');
-    }
-    const writerId = buf.readUInt32BE(1);
+    const framed = unframe(buf);
+    if (!framed || framed.body.length === 0) throw new InvalidPayloadError('control message is not Confluent-framed Avro');
+    const writerId = framed.schemaId;
     const resolver = await this.resolverFor(writerId);
     let value: unknown;
     try {
-      value = this.readerType.fromBuffer(buf.subarray(HEADER_BYTES), resolver);
+      value = this.readerType.fromBuffer(framed.body, resolver);
     } catch (err) {
       throw new InvalidPayloadError(`control message does not decode with schema id ${writerId}`, { cause: err });
     }

@@ -1,6 +1,7 @@
 // The mesh.events wire contract: schemas/mesh/MeshEvent.avsc, Confluent-framed Avro. Details go
 // in `dataJson` so an event type can grow new details without a new schema version.
 import { readFileSync } from 'node:fs';
+import { isFramed } from '@ingest-mesh/avro';
 import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { InvalidPayloadError } from '@ingest-mesh/reason-codes';
 
@@ -57,7 +58,7 @@ export function fromMeshEventRecord(record: unknown): MeshEvent {
  * they are, for the caller to classify.
  */
 export async function decodeMeshEvent(registry: SchemaRegistry, buffer: Buffer): Promise<MeshEvent> {
-  if (buffer.length < 5 || buffer[0] !== 0) {
+  if (!isFramed(buffer)) {
     throw new InvalidPayloadError('mesh.events value is not Confluent-framed Avro (magic byte 0 + schema id)');
   }
   return fromMeshEventRecord(await registry.decode(buffer));
