@@ -8,6 +8,7 @@
 // A record none of these name is not the tenant's and is never replayed.
 import type { KafkaMessage } from 'kafkajs';
 import { unframe } from '@ingest-mesh/avro';
+import { parseEntityKey } from '@ingest-mesh/contracts';
 import { DLQ_HEADERS, headerString } from '@ingest-mesh/kafka-runtime';
 
 /** True when the registry schema with this id is a record whose first field is `tenant: string`. */
@@ -43,10 +44,7 @@ export class TenantRecognizer {
 }
 
 export function tenantFromKey(key: Buffer | null | undefined): string | undefined {
-  if (!key) return undefined;
-  const text = key.toString('utf8');
-  const parts = text.split(':');
-  return parts.length >= 3 && parts[0] !== '' ? parts[0] : undefined;
+  return parseEntityKey(key)?.tenant;
 }
 
 export function tenantFromJson(value: Buffer): string | undefined {

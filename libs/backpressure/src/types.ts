@@ -1,3 +1,5 @@
+import type { Priority } from '@ingest-mesh/contracts';
+
 /** Every state, e.g. to set the ingest_backpressure_state gauge to 0 for all but the current one. */
 export const BACKPRESSURE_STATES = ['normal', 'throttled', 'brownout', 'drain', 'paused'] as const;
 
@@ -71,4 +73,5 @@ export const TRANSITION_CAUSES = [
 /** Why an event led where it did; a bounded set, safe as a metric or log label. */
 export type TransitionCause = (typeof TRANSITION_CAUSES)[number];
 
-export type RecordPriority = 'high' | 'normal' | 'low';
+/** A record's priority: the Priority enum of the mesh's Avro contracts. */
+export type RecordPriority = Priority;

@@ -1,27 +1,16 @@
 // The control command as the mesh passes it around: the fields of schemas/mesh/ControlCommand.avsc.
+import { CONTROL_COMMAND_TYPE_SYMBOLS, type ControlCommand as WireCommand, type ControlCommandType as WireCommandType, type ControlTarget as WireTarget } from '@ingest-mesh/contracts';
 import type { ReasonCode } from '@ingest-mesh/reason-codes';
-
-export const CONTROL_COMMAND_TYPES = [
-  'drain',
-  'resume',
-  'brownout',
-  'pause',
-  'redrive',
-  'purge',
-  'quarantine_release',
-  'quarantine_archive',
-  'replay_plan',
-  'replay_approve',
-  'replay_run',
-  'replay_pause',
-  'replay_resume',
-  'replay_cancel',
-] as const;
-
-export type ControlCommandType = (typeof CONTROL_COMMAND_TYPES)[number];
 
 /** The schema's enum default: what a reader built before a new type was added decodes it as. Never issued. */
 export const UNKNOWN_COMMAND_TYPE = 'UNKNOWN';
+
+/** Every command type that is issued: the schema's ControlCommandType symbols but UNKNOWN. */
+export type ControlCommandType = Exclude<WireCommandType, typeof UNKNOWN_COMMAND_TYPE>;
+
+export const CONTROL_COMMAND_TYPES: readonly ControlCommandType[] = Object.freeze(
+  CONTROL_COMMAND_TYPE_SYMBOLS.filter((t): t is ControlCommandType => t !== UNKNOWN_COMMAND_TYPE),
+);
 
 /**
  * Who acts on a command type:
@@ -48,31 +37,18 @@ export const COMMAND_SCOPE: Readonly<Record<ControlCommandType, CommandScope>> =
   replay_cancel: 'replay',
 });
 
-export interface ControlTarget {
-  /** null = every app. */
-  app: string | null;
-  /** null = every tenant. */
-  tenant: string | null;
+/** The wire target, its reason narrowed to a known reason code. */
+export interface ControlTarget extends Omit<WireTarget, 'reason'> {
   reason: ReasonCode | null;
 }
 
-export interface UnsignedCommand {
-  /** Lower-case UUID, unique per command. */
-  id: string;
+/** The wire command without its signature (what is signed); expiresAt plus the allowed clock skew ends it. */
+export interface UnsignedCommand extends Omit<WireCommand, 'type' | 'target' | 'signature'> {
   type: ControlCommandType;
   target: ControlTarget;
-  args: Record<string, string>;
-  issuedBy: string;
-  /** Epoch milliseconds. */
-  issuedAt: number;
-  /** Epoch milliseconds; after it (plus the allowed clock skew) the command is refused. */
-  expiresAt: number;
 }
 
-export interface ControlCommand extends UnsignedCommand {
-  /** Lower-case hex HMAC-SHA256 over the canonical encoding; '' = unsigned. */
-  signature: string;
-}
+export interface ControlCommand extends UnsignedCommand, Pick<WireCommand, 'signature'> {}
 
 export function isControlCommandType(value: unknown): value is ControlCommandType {
   return typeof value === 'string' && (CONTROL_COMMAND_TYPES as readonly string[]).includes(value);

@@ -3,7 +3,9 @@
 import type { KafkaMessage } from 'kafkajs';
 import type { DedupeIdentity } from '@ingest-mesh/idempotency';
 
-export type Priority = 'high' | 'normal' | 'low';
+import type { Priority } from '@ingest-mesh/contracts';
+
+export type { Priority };
 
 export interface InboundRecord {
   topic: string;

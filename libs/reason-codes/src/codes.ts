@@ -1,6 +1,8 @@
 // The reason codes of the mesh: why a record failed, and whether trying again can help.
 // Every code is documented in docs/reason-codes.md and is a symbol of schemas/mesh/ReasonCode.avsc.
 
+import type { ReasonCode } from '@ingest-mesh/contracts';
+
 export const REASON_CODES = {
   SCHEMA_DRIFT: { retryable: false, description: 'The payload matches no registered schema of its entity type.' },
   VALIDATION_FAIL: { retryable: false, description: 'The payload breaks a data-quality rule or a type of its schema.' },
@@ -16,9 +18,9 @@ export const REASON_CODES = {
   UNKNOWN_TENANT: { retryable: false, description: 'The tenant is not configured (no token, no routes).' },
   PAYLOAD_TOO_LARGE: { retryable: false, description: 'The record is larger than the configured maximum size.' },
   INTERNAL_ERROR: { retryable: false, description: 'An unexpected error, most likely a bug; the message and stack say where.' },
-} as const satisfies Record<string, { retryable: boolean; description: string }>;
+} as const satisfies Record<ReasonCode, { retryable: boolean; description: string }>;
 
-export type ReasonCode = keyof typeof REASON_CODES;
+export type { ReasonCode };
 
 export const REASON_CODE_LIST = Object.freeze(Object.keys(REASON_CODES) as ReasonCode[]);
 

@@ -3,6 +3,7 @@
 // decoded fail with InvalidPayloadError or SchemaDriftError (non-retryable: the runtime
 // dead-letters them); an unreachable registry fails with ConnectionError (retried in place).
 import { SINK_RECORD_SUBJECT, unframe, type AvroType, type SchemaCatalog } from '@ingest-mesh/avro';
+import { OPERATION_SYMBOLS, PRIORITY_SYMBOLS, type SinkRecord } from '@ingest-mesh/contracts';
 import { headerString, type InboundRecord } from '@ingest-mesh/kafka-runtime';
 import { InvalidPayloadError, SchemaDriftError } from '@ingest-mesh/reason-codes';
 import type { KafkaMessage } from 'kafkajs';
@@ -11,24 +12,13 @@ import type { SinkRecordIn } from './sink.js';
 /** What the decoder needs of a SchemaCatalog: writer schemas by registry id. */
 export type WriterSchemas = Pick<SchemaCatalog, 'byId'>;
 
-/** The mesh.SinkRecord as written, before its payload is decoded. */
-export interface SinkEnvelope {
+/** A SinkRecord as it came off the wire (the contract, routedAt aside), with its writer schema id. */
+export interface SinkEnvelope extends Omit<SinkRecord, 'routedAt'> {
   schemaId: number;
-  tenant: string;
-  source: string;
-  entityType: string;
-  id: string;
-  revision: number;
-  occurredAt: number;
-  priority: SinkRecordIn['priority'];
-  op: SinkRecordIn['op'];
-  payloadSchemaId: number | null;
-  payload: Buffer | null;
-  traceparent: string | null;
 }
 
-const PRIORITIES: ReadonlySet<string> = new Set(['high', 'normal', 'low']);
-const OPS: ReadonlySet<string> = new Set(['upsert', 'delete']);
+const PRIORITIES: ReadonlySet<string> = new Set(PRIORITY_SYMBOLS);
+const OPS: ReadonlySet<string> = new Set(OPERATION_SYMBOLS);
 
 export class SinkRecordDecoder {
   /** Writer schemas seen so far, so describe() can read an envelope without I/O. */

@@ -3,6 +3,7 @@
 // is paused meanwhile) instead of failing records with CIRCUIT_OPEN, so an outage never counts
 // against the records' retry attempts and never sends them to the DLQ.
 import type { SinkCircuit } from '@ingest-mesh/circuit';
+import { parseEntityKey } from '@ingest-mesh/contracts';
 import type { HandleContext, InboundRecord, RecordHandler, RecordMeta, RecordOutcome } from '@ingest-mesh/kafka-runtime';
 import { CircuitOpenError, classify, OlderRevisionError } from '@ingest-mesh/reason-codes';
 import { abortableSleep } from '@ingest-mesh/retry';
@@ -185,8 +186,5 @@ export class SinkHandler implements RecordHandler {
 
 /** The tenant of a `tenant:entityType:id` key; undefined for a key of another shape. */
 export function tenantOfKey(key: Buffer | string | null | undefined): string | undefined {
-  if (key === null || key === undefined) return undefined;
-  const text = typeof key === 'string' ? key : key.toString('utf8');
-  const parts = text.split(':');
-  return parts.length >= 3 && parts[0] !== '' ? parts[0] : undefined;
+  return parseEntityKey(key)?.tenant;
 }

@@ -1,24 +1,20 @@
 // The Sink contract: what every sink (PostgreSQL, search, any team's own) implements. The runner
 // (sink-app.ts) does Kafka, decoding, batching, the breaker, retries and the DLQ around it.
+import type { SinkRecord } from '@ingest-mesh/contracts';
 
-/** One SinkRecord from a sink.<name> topic, decoded: the envelope and the entity. */
-export interface SinkRecordIn {
+/**
+ * One SinkRecord from a sink.<name> topic, decoded: the envelope fields of the contract
+ * (@ingest-mesh/contracts SinkRecord), its Kafka coordinates, times as Dates, and the entity.
+ */
+export interface SinkRecordIn extends Pick<SinkRecord, 'tenant' | 'source' | 'entityType' | 'id' | 'revision' | 'priority' | 'op' | 'payloadSchemaId'> {
   /** The Kafka key, `tenant:entityType:id`. */
   key: string;
   topic: string;
   partition: number;
   offset: string;
-  tenant: string;
-  source: string;
-  entityType: string;
-  id: string;
-  revision: number;
   occurredAt: Date;
-  priority: 'high' | 'normal' | 'low';
-  op: 'upsert' | 'delete';
   /** The decoded entity (avsc plain object; timestamp-millis as epoch ms numbers); null for delete. */
   payload: Record<string, unknown> | null;
-  payloadSchemaId: number | null;
   traceparent?: string;
 }
 

@@ -2,6 +2,7 @@
 // in `dataJson` so an event type can grow new details without a new schema version.
 import { readFileSync } from 'node:fs';
 import { isFramed } from '@ingest-mesh/avro';
+import type { MeshEvent as MeshEventWire } from '@ingest-mesh/contracts';
 import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { InvalidPayloadError } from '@ingest-mesh/reason-codes';
 
@@ -21,14 +22,7 @@ export interface MeshEvent {
 }
 
 /** The Avro record as the schema defines it. */
-export interface MeshEventRecord {
-  type: string;
-  app: string;
-  instance: string;
-  at: string;
-  tenant: string | null;
-  dataJson: string;
-}
+export type MeshEventRecord = MeshEventWire;
 
 let schemaText: string | undefined;
 

@@ -11,6 +11,7 @@ import { loadRouterEnv } from '../config.js';
 import { startRouter } from '../router-app.js';
 import { parseRouterConfig } from '../router-config.js';
 import { sinkTopic } from '../routes.js';
+import type { SinkRecord } from '@ingest-mesh/contracts';
 
 export const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim());
 export const REGISTRY_URL = process.env.SCHEMA_REGISTRY_URL || 'http://127.0.0.1:8081/apis/ccompat/v7';
@@ -304,20 +305,8 @@ export async function deleteTestSubject(subject: string): Promise<void> {
   }
 }
 
-export interface SinkRecordValue {
-  tenant: string;
-  source: string;
-  entityType: string;
-  id: string;
-  revision: number;
-  occurredAt: number;
-  priority: string;
-  op: string;
-  payloadSchemaId: number | null;
-  payload: Buffer | null;
-  traceparent: string | null;
-  routedAt: number;
-}
+/** What a sink topic carries: the contract's SinkRecord. */
+export type SinkRecordValue = SinkRecord;
 
 /** A sink topic's message: the framed SinkRecord, its schema id, and the entity it carries (decoded as written). */
 export async function decodeSink(catalog: SchemaCatalog, message: KafkaMessage): Promise<{ schemaId: number; record: SinkRecordValue; entity: unknown }> {

@@ -6,6 +6,7 @@ import type { InboundRecord } from '@ingest-mesh/kafka-runtime';
 import { SchemaDriftError } from '@ingest-mesh/reason-codes';
 import type { KafkaMessage } from 'kafkajs';
 import type { WriterSchemas } from '../decode.js';
+import type { SinkRecord } from '@ingest-mesh/contracts';
 
 const schemasDir = new URL('../../../../schemas/', import.meta.url);
 const load = (file: string): AvroType => parseSchema(readFileSync(new URL(file, schemasDir), 'utf8'));
@@ -39,20 +40,8 @@ export function customer(id: string, overrides: Record<string, unknown> = {}): R
   return { id, name: `Customer ${id}`, email: `${id}@example.com`, tier: 'free', country: null, createdAt: CREATED_AT, ...overrides };
 }
 
-export interface SinkRecordFields {
-  tenant?: string;
-  source?: string;
-  entityType?: string;
-  id: string;
-  revision?: number;
-  occurredAt?: number;
-  priority?: 'high' | 'normal' | 'low';
-  op?: 'upsert' | 'delete';
-  payloadSchemaId?: number | null;
-  payload?: Buffer | null;
-  traceparent?: string | null;
-  routedAt?: number;
-}
+/** A SinkRecord's fields (the contract): the id, and any others to set. */
+export type SinkRecordFields = Pick<SinkRecord, 'id'> & Partial<SinkRecord>;
 
 /** The SinkRecord value bytes (framed with IDS.sinkRecord); a customer payload unless given. */
 export function sinkRecordValue(f: SinkRecordFields): Buffer {

@@ -2,9 +2,10 @@
 // with the registry's latest entity.<type> schema inside a mesh.SinkRecord. Exported as
 // @ingest-mesh/sink-kit/testing (it uses only the registry, never a fake).
 import { SINK_RECORD_SUBJECT, type SchemaCatalog } from '@ingest-mesh/avro';
+import type { Operation, Priority } from '@ingest-mesh/contracts';
 
 export interface CustomerRecordOptions {
-  op?: 'upsert' | 'delete';
+  op?: Operation;
   name?: string;
   /** Default: a fixed instant plus one minute per revision (deterministic). */
   occurredAt?: number;
@@ -40,7 +41,7 @@ export class SinkRecordFactory {
   }
 
   /** Any entity type: payload is the framed entity (catalog.encode(type, value)) or null. */
-  async sinkRecord(r: { entityType: string; id: string; revision: number; op: 'upsert' | 'delete'; payload: Buffer | null; occurredAt?: number; priority?: 'high' | 'normal' | 'low' }): Promise<Buffer> {
+  async sinkRecord(r: { entityType: string; id: string; revision: number; op: Operation; payload: Buffer | null; occurredAt?: number; priority?: Priority }): Promise<Buffer> {
     const schemaId = r.payload ? (await this.catalog.latest(r.entityType)).id : null;
     return this.catalog.encode(SINK_RECORD_SUBJECT, {
       tenant: this.tenant,
