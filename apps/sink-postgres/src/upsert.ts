@@ -4,7 +4,7 @@
 // a redelivered batch changes nothing, a late older version is refused and reported with the
 // revision that won. Tombstones are soft deletes (deleted = true, data columns cleared) so the
 // guard keeps protecting the deleted entity from a late older upsert.
-import { InternalError } from '@ingest-mesh/reason-codes';
+import { InternalError, SinkTimeoutError } from '@ingest-mesh/reason-codes';
 import { groupByKey, settleRest, type AppliedResult, type KeyVersions, type Versioned } from './collapse.js';
 import { prepareRow, type PreparedRow } from './column-values.js';
 import { writeIsolated } from './isolate.js';
@@ -82,10 +82,11 @@ export class RevisionGuardedUpsert implements TableWriter {
       if (current === row.revision) return { status: 'noop', why: 'equal-revision' };
       if (current !== undefined && current > row.revision) return { status: 'older-revision', currentRevision: current };
       // Neither applied nor refused by a newer revision: another writer changed the key during the
-      // statement (a rebalance overlap). Trying again settles it.
+      // statement (a rebalance overlap). A write conflict, like a serialization failure (40001,
+      // SINK_TIMEOUT): trying again settles it. Not an InternalError: those are never retried.
       return {
         status: 'failed',
-        error: new InternalError(`${describeRow(this.mapping, row)} was neither applied nor refused (current revision ${current ?? 'none'}): concurrent writer?`, { retryable: true }),
+        error: new SinkTimeoutError(`${describeRow(this.mapping, row)} was neither applied nor refused (current revision ${current ?? 'none'}): a concurrent writer; retried`),
       };
     });
   }

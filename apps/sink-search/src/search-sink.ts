@@ -5,6 +5,7 @@
 // id, its mappings are applied (entity-mappings.ts). Engine requests of all partitions together
 // are bounded by maxInFlight (the runner writes partitions in parallel).
 import { Semaphore } from '@ingest-mesh/backpressure';
+import { InternalError } from '@ingest-mesh/reason-codes';
 import { chunk } from './chunk.js';
 import { collapse } from './collapse.js';
 import { toDocument } from './document.js';
@@ -72,7 +73,7 @@ export class SearchSink implements Sink {
     for (const part of chunk(positioned, this.bulkMaxItems, this.bulkMaxBytes)) {
       ctx.signal.throwIfAborted();
       const results = await this.limited(ctx.signal, () => this.options.backend.bulk(part, { signal: ctx.signal }));
-      if (results.length !== part.length) throw new Error(`bulk answered ${results.length} items for ${part.length}`);
+      if (results.length !== part.length) throw new InternalError(`bulk answered ${results.length} items for ${part.length}`);
       part.forEach((item, j) => verdicts.set(item.position, itemVerdict(item, results[j]!)));
     }
 
@@ -89,7 +90,7 @@ export class SearchSink implements Sink {
       const current = verdict.currentVersion ?? looked.get(docKey(items[i]!));
       outcomes[i] = conflictOutcome(records[i]!.revision, current);
     }
-    return outcomes.map((o) => o ?? { status: 'failed', error: new Error('no outcome computed') });
+    return outcomes.map((o) => o ?? { status: 'failed', error: new InternalError('no outcome computed for this record (a bug in the bulk mapping)') });
   }
 
   close(): Promise<void> {

@@ -43,9 +43,7 @@ function isClientResources(api: unknown): api is ClientResources {
 function resourcesOf(registry: SchemaRegistry): ClientResources {
   const api: unknown = (registry as unknown as { api?: unknown }).api;
   if (!isClientResources(api)) {
-    throw new InternalError('this @kafkajs/confluent-schema-registry build has no HTTP resources the catalog can use (4.x expected)', {
-      retryable: false,
-    });
+    throw new InternalError('this @kafkajs/confluent-schema-registry build has no HTTP resources the catalog can use (4.x expected)');
   }
   return api;
 }

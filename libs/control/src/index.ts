@@ -9,3 +9,4 @@ export * from './replay-guard.js';
 export * from './applies-to.js';
 export * from './codec.js';
 export * from './publish.js';
+export * from './refusal.js';

@@ -50,4 +50,10 @@ describe('MeshError subclasses', () => {
     expect([invalid.field, invalid.rule]).toEqual(['amount', 'min:0']);
     expect(new errors.RateLimitedError('429', { retryAfterMs: 1500 }).retryAfterMs).toBe(1500);
   });
+
+  it('never makes an INTERNAL_ERROR retryable, whatever is asked', () => {
+    expect(new errors.MeshError('INTERNAL_ERROR', 'bug', { retryable: true }).retryable).toBe(false);
+    // @ts-expect-error InternalError takes no retryable option
+    expect(new errors.InternalError('bug', { retryable: true }).retryable).toBe(false);
+  });
 });

@@ -15,7 +15,8 @@ export class MeshError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
-    this.retryable = options.retryable ?? REASON_CODES[code].retryable;
+    // A bug stays a bug however often it is tried: INTERNAL_ERROR is never retryable.
+    this.retryable = code === 'INTERNAL_ERROR' ? false : (options.retryable ?? REASON_CODES[code].retryable);
   }
 }
 
@@ -103,8 +104,9 @@ export class PayloadTooLargeError extends MeshError {
   }
 }
 
+/** A bug or an unclassified failure: never retryable (trying the same code again gives the same bug). */
 export class InternalError extends MeshError {
-  constructor(message: string, options?: MeshErrorOptions) {
-    super('INTERNAL_ERROR', message, options);
+  constructor(message: string, options: Pick<MeshErrorOptions, 'cause'> = {}) {
+    super('INTERNAL_ERROR', message, { ...options, retryable: false });
   }
 }
