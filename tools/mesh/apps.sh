@@ -2,7 +2,7 @@
 # Runs the mesh's apps on this machine, next to the local stack (tools/stack):
 #   apps.sh up [app...]     start the apps that are not running and wait until they are ready
 #   apps.sh down            stop the apps apps.sh started (SIGTERM: they finish and commit first)
-#   apps.sh status          one line per app
+#   apps.sh status          one line per app with its URL; non-zero if any is not ready
 #   apps.sh env             the local secrets as shell exports (for the CLIs and the demo)
 # Secrets for local runs (admin token, control secret, webhook tokens) are generated once into
 # .stack/mesh.env (git-ignored, mode 600); they never live in the repository.
@@ -10,13 +10,24 @@ set -euo pipefail
 # shellcheck source=../stack/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../stack/lib.sh"
 
+# The stack's helpers, speaking for the mesh's apps rather than for the stack.
+say() { printf 'mesh: %s\n' "$*"; }
+fail() {
+  local app=$1
+  shift
+  printf 'mesh: %s: %s\n' "$app" "$*" >&2
+  exit 1
+}
+
 # The apps and their local ports come from apps.list (the generator registers new sinks there).
 APPS=()
 declare -A APP_PORT=()
+NAME_WIDTH=0
 while read -r name port _; do
   [[ -z $name || $name == \#* ]] && continue
   APPS+=("$name")
   APP_PORT[$name]=$port
+  if ((${#name} > NAME_WIDTH)); then NAME_WIDTH=${#name}; fi
 done <"$(dirname "${BASH_SOURCE[0]}")/apps.list"
 SECRETS_FILE="$STACK_HOME/mesh.env"
 
@@ -75,13 +86,16 @@ cmd_down() {
   done
 }
 
+# One line per app: name, URL, state; exits non-zero if any app is not ready.
 cmd_status() {
-  local app
+  local app state rc=0
   for app in "${APPS[@]}"; do
-    if app_ready "$app"; then printf '%-16s http://127.0.0.1:%s  ready\n' "$app" "${APP_PORT[$app]}"
-    elif ours_alive "$app"; then printf '%-16s http://127.0.0.1:%s  not ready\n' "$app" "${APP_PORT[$app]}"
-    else printf '%-16s http://127.0.0.1:%s  down\n' "$app" "${APP_PORT[$app]}"; fi
+    if app_ready "$app"; then state=ready
+    elif ours_alive "$app"; then state="not ready"; rc=1
+    else state=down; rc=1; fi
+    printf '%-*s  %-22s  %s\n' "$NAME_WIDTH" "$app" "http://127.0.0.1:${APP_PORT[$app]}" "$state"
   done
+  return $rc
 }
 
 case "${1:-}" in
