@@ -1,4 +1,4 @@
-// Header names of the mesh (ARCHITECTURE.md, "DLQ record"), and helpers for kafkajs header values.
+// Header names of the mesh (docs/architecture.md), and helpers for kafkajs header values.
 import type { IHeaders } from 'kafkajs';
 
 export const DLQ_HEADERS = {

@@ -1,4 +1,4 @@
-// The mesh's metrics, named as ARCHITECTURE.md and the alert rules expect them. Counter names
+// The mesh's metrics, named as docs/architecture.md and the alert rules expect them. Counter names
 // already end in `_total` so the Prometheus exporter exposes them unchanged.
 import type { Attributes, Counter, Gauge, Histogram, Meter, ObservableResult } from '@opentelemetry/api';
 import type { ReasonCode } from '@ingest-mesh/reason-codes';
