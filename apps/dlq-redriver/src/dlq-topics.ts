@@ -1,6 +1,6 @@
 // Which topics are DLQs. kafkajs matches a subscription RegExp only against topics that exist at
-// subscribe time, so the redriver lists topics itself: at start and every DLQ_TOPIC_REFRESH_MS;
-// main.ts restarts the consumer when the set grows (a new app's dlq.<app> appeared).
+// subscribe time, so the redriver lists topics itself: at start and every DLQ_TOPIC_REFRESH_MS,
+// and subscribes to the new ones (a new app's dlq.<app> appeared; redriver-app.ts).
 import type { Admin } from 'kafkajs';
 
 export function selectDlqTopics(all: readonly string[], pattern: RegExp, listed: readonly string[], own: string): string[] {

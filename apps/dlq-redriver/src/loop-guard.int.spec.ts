@@ -106,6 +106,9 @@ describe('automatic redrive and the loop guard', () => {
     await r.deadLetters(r.tenantB, ['late-1'], { topic: late, firstOffset: 500 });
     const row = await waitFor(`the letter of ${late} stored (output: ${output.slice(-500)})`, async () => (await r.rows('dlq_topic = $1', [late]))[0], 60_000);
     expect(row).toMatchObject({ tenant: r.tenantB, origin_offset: '500', status: 'new' });
-    expect(output).toMatch(/new DLQ topics: restarting the consumer/);
+    // It subscribed to the new topic: the consumer restarted alone, the app itself started once.
+    expect(output).toMatch(/new DLQ topics: subscribing to them/);
+    expect(output).toMatch(/the consumer restarts, the rest of the app stays up/);
+    expect(r.events.filter((e) => e.type === 'app.started' && e.instance === group)).toHaveLength(1);
   });
 });

@@ -1,10 +1,11 @@
 // Wires the redriver on kafka-runtime: the store handler on the DLQ topics, the automatic
-// redriver, the job runner, and onControl turning dlq commands into jobs. Used by main.ts
-// (restarted when new DLQ topics appear) and by the integration tests in-process.
-import { startMeshApp, type MeshApp } from '@ingest-mesh/kafka-runtime';
-import { EventPublisher } from '@ingest-mesh/telemetry';
+// redriver, the job runner, and onControl turning dlq commands into jobs. Used by main.ts (which
+// discovers DLQ topics, and subscribes to new ones as they appear) and by the integration tests
+// in-process (with the topics they name).
+import { startMeshApp, type AppContext, type MeshApp, type MeshAppOptions } from '@ingest-mesh/kafka-runtime';
 import { AutoRedriver } from './auto-redriver.js';
 import { APP, type RedriverEnv } from './config.js';
+import { discoverDlqTopics, newTopics } from './dlq-topics.js';
 import { isDlqCommand, jobSpecOf } from './job-spec.js';
 import { JobRunner } from './job-runner.js';
 import { JobStore } from './job-store.js';
@@ -14,23 +15,31 @@ import { StoreHandler } from './store-handler.js';
 
 export interface RedriverOptions {
   env: RedriverEnv;
-  topics: string[];
+  /** DLQ topics to consume; with `discover`, more are found (DLQ_TOPIC_PATTERN, DLQ_TOPICS). */
+  topics?: string[];
   groupId?: string;
+  /** Lists topics at start and every DLQ_TOPIC_REFRESH_MS, subscribing to new DLQ topics. */
+  discover?: boolean;
 }
 
-export async function startRedriver({ env, topics, groupId }: RedriverOptions): Promise<MeshApp> {
-  return startMeshApp({
+export function startRedriver(opts: RedriverOptions): Promise<MeshApp> {
+  return startMeshApp(redriverApp(opts));
+}
+
+export function redriverApp({ env, topics = [], groupId, discover = false }: RedriverOptions): MeshAppOptions {
+  const consumed = [...topics];
+  return {
     app: APP,
-    topics,
+    topics: consumed,
     env,
     ...(groupId ? { groupId } : {}),
     controlScopes: ['dlq'],
     build: async (ctx) => {
-      const { logger } = ctx;
+      const { logger, events } = ctx;
+      const watch = discover ? await watchDlqTopics(env, ctx, consumed) : undefined;
       const pool = createPool(env.DATABASE_URL, env.DLQ_PG_POOL_MAX, (err) => logger.warn({ err }, 'an idle PostgreSQL connection was dropped'));
       const migrations = await migrateStore(pool, env.DLQ_STORE_SCHEMA);
       logger.info({ schema: env.DLQ_STORE_SCHEMA, applied: migrations.applied }, 'DLQ store ready');
-      const events = new EventPublisher({ producer: ctx.producer, registry: ctx.registry, topic: env.MESH_EVENTS_TOPIC, app: APP, instance: ctx.instanceId, logger });
       const publish = (type: string, data: Record<string, unknown>, tenant?: string) => void events.publish(type, data, tenant);
       const policy = { autoRedrive: env.DLQ_AUTO_REDRIVE, tiersMs: env.DLQ_REDRIVE_TIERS, maxRedrives: env.DLQ_MAX_REDRIVES };
       const store = new LetterStore(pool, env.DLQ_STORE_SCHEMA, policy);
@@ -97,15 +106,44 @@ export async function startRedriver({ env, topics, groupId }: RedriverOptions): 
           }
           return true;
         },
-        details: async () => ({ dlq: { schema: env.DLQ_STORE_SCHEMA, topics, autoRedrive: env.DLQ_AUTO_REDRIVE, tiersMs: env.DLQ_REDRIVE_TIERS, maxRedrives: env.DLQ_MAX_REDRIVES, stats } }),
+        details: async () => ({ dlq: { schema: env.DLQ_STORE_SCHEMA, topics: consumed, autoRedrive: env.DLQ_AUTO_REDRIVE, tiersMs: env.DLQ_REDRIVE_TIERS, maxRedrives: env.DLQ_MAX_REDRIVES, stats } }),
         close: async () => {
+          watch?.stop();
           await runner.stop();
           await auto.stop();
           await pool.end();
         },
       };
     },
-  });
+  };
+}
+
+/**
+ * kafkajs matches a subscription RegExp only against topics that exist when it subscribes, so the
+ * redriver lists topics itself: at start, and every DLQ_TOPIC_REFRESH_MS, subscribing to the new
+ * ones (a new app's dlq.<app>): only the consumer restarts, the rest of the app stays up.
+ */
+async function watchDlqTopics(env: RedriverEnv, ctx: AppContext, consumed: string[]): Promise<{ stop(): void }> {
+  const pattern = new RegExp(env.DLQ_TOPIC_PATTERN);
+  const own = `dlq.${APP}`;
+  const discover = async () => {
+    const added = newTopics(consumed, await discoverDlqTopics(ctx.admin, pattern, env.DLQ_TOPICS ?? [], own));
+    if (added.length === 0) return;
+    ctx.logger.info({ added }, 'new DLQ topics: subscribing to them');
+    await ctx.subscribe(added);
+    consumed.push(...added);
+  };
+  await discover();
+  let refreshing = false;
+  const timer = setInterval(() => {
+    if (refreshing) return;
+    refreshing = true;
+    discover()
+      .catch((err: unknown) => ctx.logger.error({ err }, 'DLQ topic refresh failed; trying again at the next refresh'))
+      .finally(() => (refreshing = false));
+  }, env.DLQ_TOPIC_REFRESH_MS);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
 }
 
 /** PostgreSQL briefly away must not lose a command: a few tries before giving up (the CLI then times out, exit 4). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkEnvelope, parseJsonEnvelope } from './envelope.js';
+import { checkEnvelope, MAX_JSON_DEPTH, nestsDeeperThan, nonFiniteNumbers, nonFiniteProblem, parseJsonEnvelope } from './envelope.js';
 
 const good = { tenant: 'acme', source: 'crm', entityType: 'customer', id: 'c-1', revision: 3, occurredAt: '2025-01-01T00:00:00Z', payload: { name: 'A' } };
 const bytes = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v));
@@ -49,6 +49,19 @@ describe('parseJsonEnvelope', () => {
     expect(message).toBe('record is 2048 bytes; the limit is 1024 (limits.maxRecordBytes)');
   });
 
+  it(`refuses a record nested deeper than ${MAX_JSON_DEPTH} levels as INVALID_PAYLOAD, naming the limit`, () => {
+    expect(MAX_JSON_DEPTH).toBe(64);
+    // The envelope is level 1 and its payload level 2: a payload holding 62 nested arrays reaches 64.
+    const nested = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+    const withPayloadField = (levels: number) => Buffer.from(JSON.stringify({ ...good, payload: { deep: '@' } }).replace('"@"', nested(levels)));
+    expect(parseJsonEnvelope(withPayloadField(62), 4096).payload).toEqual({ deep: JSON.parse(nested(62)) });
+    expect(reasonOf(() => parseJsonEnvelope(withPayloadField(63), 4096))).toEqual(['INVALID_PAYLOAD', 'record nests deeper than 64 levels of objects and arrays (the limit)']);
+    // Far deeper (would overflow a recursive walk), in the payload or in a field the envelope ignores.
+    expect(reasonOf(() => parseJsonEnvelope(withPayloadField(100_000), 1 << 20))[0]).toBe('INVALID_PAYLOAD');
+    const ignoredField = Buffer.from(JSON.stringify({ ...good, extra: '@' }).replace('"@"', nested(100_000)));
+    expect(reasonOf(() => parseJsonEnvelope(ignoredField, 1 << 20))).toEqual(['INVALID_PAYLOAD', 'record nests deeper than 64 levels of objects and arrays (the limit)']);
+  });
+
   it('takes a delete without payload', () => {
     expect(parseJsonEnvelope(bytes({ ...good, op: 'delete', payload: undefined }), 1024)).toMatchObject({ op: 'delete', payload: null });
   });
@@ -59,5 +72,36 @@ describe('checkEnvelope', () => {
     const res = checkEnvelope({ tenant: '', revision: 'x' });
     expect(res.ok).toBe(false);
     if (!res.ok) expect(res.problems.map((p) => p.field).sort()).toEqual(['entityType', 'id', 'revision', 'source', 'tenant']);
+  });
+});
+
+describe('nestsDeeperThan', () => {
+  it('counts objects and arrays, not brackets inside strings (escaped quotes included)', () => {
+    expect(nestsDeeperThan('{"a":[{"b":[]}]}', 4)).toBe(false);
+    expect(nestsDeeperThan('{"a":[{"b":[{}]}]}', 4)).toBe(true);
+    expect(nestsDeeperThan(JSON.stringify({ s: '[[[[{{{{ \\" [[[[' }), 1)).toBe(false);
+    expect(nestsDeeperThan(JSON.stringify({ s: 'a\\', t: [[]] }), 2)).toBe(true);
+    expect(nestsDeeperThan('1e400', 0)).toBe(false);
+  });
+
+  it('handles any depth without recursion', () => {
+    expect(nestsDeeperThan('['.repeat(1_000_000), MAX_JSON_DEPTH)).toBe(true);
+  });
+});
+
+describe('nonFiniteNumbers', () => {
+  it('names every number JSON.parse read as ±Infinity, by path', () => {
+    const payload = JSON.parse('{"price":1e400,"ok":1.5,"items":[{"qty":1},{"qty":-1e400}],"a.b":{"c":2e308},"n":null}') as unknown;
+    expect(nonFiniteNumbers(payload, 'payload')).toEqual([
+      { path: 'payload.price', value: Infinity },
+      { path: 'payload.items[1].qty', value: -Infinity },
+      { path: 'payload["a.b"].c', value: Infinity },
+    ]);
+    expect(nonFiniteNumbers({ a: 1, b: [0, -0, Number.MAX_VALUE] }, 'payload')).toEqual([]);
+    expect(nonFiniteNumbers([Infinity, Infinity, Infinity], 'x', 2)).toHaveLength(2);
+  });
+
+  it('says what is wrong', () => {
+    expect(nonFiniteProblem(-Infinity)).toBe('expected a finite number, got -Infinity (a JSON number beyond ±1.8e308, such as 1e400); no schema type takes it');
   });
 });

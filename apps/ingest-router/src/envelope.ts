@@ -96,6 +96,75 @@ export function checkEnvelope(value: unknown, now: () => Date = () => new Date()
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/**
+ * How deep a JSON record (a webhook record, or a JSON envelope on the raw topic) may nest objects
+ * and arrays, the record itself being level 1 (so its payload is level 2). A deeper record is
+ * refused before it is parsed: nothing recursive (re-serialising it for ingest.raw, schema
+ * conversion, rules) ever sees it, so none can overflow the stack.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** What is wrong with a record nested deeper than MAX_JSON_DEPTH (after "record " or "the record "). */
+export const TOO_DEEP_PROBLEM = `nests deeper than ${MAX_JSON_DEPTH} levels of objects and arrays (the limit)`;
+
+/** A Kafka tombstone on the raw topic: a delete is an envelope, not a null value. */
+export const TOMBSTONE_PROBLEM = 'a Kafka tombstone (null value) is not an envelope: to delete an entity send an envelope with op "delete" and a revision';
+
+/**
+ * True when JSON text nests objects and arrays deeper than `limit`. One pass over the text,
+ * no recursion and no parsing: brackets inside strings (escapes included) do not count.
+ */
+export function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // a backslash: the next character is escaped
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+}
+
+export interface NonFiniteNumber {
+  /** Where, below `root`: `payload.price`, `payload.items[1].score`, `payload["a.b"]`. */
+  path: string;
+  /** Infinity or -Infinity: what JSON.parse makes of a number beyond ±1.8e308, such as 1e400. */
+  value: number;
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * The numbers of a parsed JSON value that are not finite (at most `max`, in document order).
+ * JSON.stringify writes them as null, so a record holding one cannot be passed on unchanged.
+ * Recursive: call it only on values whose depth is bounded (MAX_JSON_DEPTH).
+ */
+export function nonFiniteNumbers(value: unknown, root: string, max = 100): NonFiniteNumber[] {
+  const found: NonFiniteNumber[] = [];
+  const walk = (v: unknown, path: string): void => {
+    if (found.length >= max) return;
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) found.push({ path, value: v });
+    } else if (Array.isArray(v)) {
+      v.forEach((item, i) => walk(item, `${path}[${i}]`));
+    } else if (typeof v === 'object' && v !== null) {
+      for (const [key, item] of Object.entries(v)) walk(item, IDENTIFIER.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`);
+    }
+  };
+  walk(value, root);
+  return found;
+}
+
+/** The field-level problem of a non-finite number (the webhook's 400). */
+export function nonFiniteProblem(value: number): string {
+  return `expected a finite number, got ${String(value)} (a JSON number beyond ±1.8e308, such as 1e400); no schema type takes it`;
+}
+
 /** PayloadTooLargeError for a record (JSON or Avro) over limits.maxRecordBytes. */
 export function assertRecordSize(bytes: Buffer, maxRecordBytes: number): void {
   if (bytes.length > maxRecordBytes) {
@@ -103,7 +172,7 @@ export function assertRecordSize(bytes: Buffer, maxRecordBytes: number): void {
   }
 }
 
-/** A JSON envelope from raw bytes: size, UTF-8, JSON, then fields. */
+/** A JSON envelope from raw bytes: size, UTF-8, nesting depth, JSON, then fields. */
 export function parseJsonEnvelope(bytes: Buffer, maxRecordBytes: number): Envelope {
   assertRecordSize(bytes, maxRecordBytes);
   let text: string;
@@ -112,6 +181,7 @@ export function parseJsonEnvelope(bytes: Buffer, maxRecordBytes: number): Envelo
   } catch {
     throw new InvalidPayloadError('record is not valid UTF-8 (and not Confluent-framed Avro)');
   }
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) throw new InvalidPayloadError(`record ${TOO_DEEP_PROBLEM}`);
   let json: unknown;
   try {
     json = JSON.parse(text);

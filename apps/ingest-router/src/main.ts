@@ -1,7 +1,7 @@
-// ingest-router: reads config, wires the libs, runs until SIGTERM.
-import { stopOnSignals } from '@ingest-mesh/kafka-runtime';
+// ingest-router: reads its config, builds the app (router-app.ts), runs until SIGTERM.
+import { runMeshApp } from '@ingest-mesh/kafka-runtime';
 import { loadRouterEnv } from './config.js';
-import { startRouter } from './router-app.js';
+import { routerApp } from './router-app.js';
 
 const env = loadRouterEnv();
-stopOnSignals(await startRouter(env, env.ROUTER_GROUP_ID ? { groupId: env.ROUTER_GROUP_ID } : {}), env.MESH_SHUTDOWN_DEADLINE_MS);
+await runMeshApp(await routerApp(env, env.ROUTER_GROUP_ID ? { groupId: env.ROUTER_GROUP_ID } : {}));

@@ -5,11 +5,11 @@ import type { SchemaCatalog } from '@ingest-mesh/avro';
 import { fromJson, frame, isFramed, SINK_RECORD_SUBJECT } from '@ingest-mesh/avro';
 import { dedupeKey } from '@ingest-mesh/idempotency';
 import type { HandleContext, InboundRecord, RecordHandler, RecordMeta, RecordOutcome, SettledRecord } from '@ingest-mesh/kafka-runtime';
-import { classify, SchemaDriftError, UnknownRouteError, UnknownTenantError, type ValidationError } from '@ingest-mesh/reason-codes';
+import { classify, InvalidPayloadError, SchemaDriftError, UnknownRouteError, UnknownTenantError, type ValidationError } from '@ingest-mesh/reason-codes';
 import { childTraceparent, traceparentFromHeaders } from '@ingest-mesh/telemetry';
 import type { IHeaders, KafkaMessage, Message, Producer } from 'kafkajs';
 import type { Envelope } from './envelope.js';
-import { assertRecordSize, parseJsonEnvelope } from './envelope.js';
+import { assertRecordSize, parseJsonEnvelope, TOMBSTONE_PROBLEM } from './envelope.js';
 import type { LaneEntry } from './slow-lane/lane-ledger.js';
 import { slowLanePartition, type LaneDecision, type ParkReason, type TenantLanes } from './slow-lane/tenant-lanes.js';
 
@@ -238,7 +238,8 @@ export class RouterPipeline implements RecordHandler {
     const cached = this.envelopes.get(record.message);
     if (cached) return cached;
     const value = record.message.value;
-    if (!value || value.length === 0) throw new SchemaDriftError('empty record value: expected a JSON or Avro envelope');
+    if (!value) throw new InvalidPayloadError(TOMBSTONE_PROBLEM);
+    if (value.length === 0) throw new InvalidPayloadError('empty record value: expected a JSON or Avro envelope');
     const e = isFramed(value) ? await this.opts.decodeAvroEnvelope(value) : parseJsonEnvelope(value, this.opts.maxRecordBytes);
     this.envelopes.set(record.message, e);
     return e;

@@ -3,7 +3,7 @@
 import { RAW_ENVELOPE_SUBJECT, SchemaCatalog } from '@ingest-mesh/avro';
 import { TokenBucket } from '@ingest-mesh/backpressure';
 import { createRedisClient, waitUntilReady } from '@ingest-mesh/idempotency';
-import { ensureTopics, LARGE_MESSAGE_BYTES, startMeshApp, type AppContext, type AppParts, type MeshApp } from '@ingest-mesh/kafka-runtime';
+import { ensureTopics, LARGE_MESSAGE_BYTES, startMeshApp, type AppContext, type AppParts, type MeshApp, type MeshAppOptions } from '@ingest-mesh/kafka-runtime';
 import { envelopeOrThrow } from './envelope.js';
 import type { RouterEnv } from './config.js';
 import { RouterPipeline } from './pipeline.js';
@@ -17,10 +17,20 @@ import { createWebhook, kafkaProduce, tokenDigest, webhookOpenApi, type WebhookT
 
 export const APP = 'ingest-router';
 
-export async function startRouter(env: RouterEnv, overrides: { config?: RouterConfig; groupId?: string } = {}): Promise<MeshApp> {
+export interface RouterOverrides {
+  config?: RouterConfig;
+  groupId?: string;
+}
+
+export async function startRouter(env: RouterEnv, overrides: RouterOverrides = {}): Promise<MeshApp> {
+  return startMeshApp(await routerApp(env, overrides));
+}
+
+/** The router on the runtime: its config (ROUTER_CONFIG unless given), topics, and build step. */
+export async function routerApp(env: RouterEnv, overrides: RouterOverrides = {}): Promise<MeshAppOptions> {
   const config = overrides.config ?? (await loadRouterConfig(env.ROUTER_CONFIG));
   const sinkTopics = new Set(Object.values(config.entityTypes).flatMap((t) => t.sinks.map(sinkTopic)));
-  return startMeshApp({
+  return {
     app: APP,
     // The deferred topic is the tenants' slow lane: the router drains it itself, at their spare rate.
     topics: [env.ROUTER_SOURCE_TOPIC, env.ROUTER_DEFERRED_TOPIC],
@@ -33,7 +43,7 @@ export async function startRouter(env: RouterEnv, overrides: { config?: RouterCo
       ...sinkTopics,
     ],
     build: (ctx) => buildRouter(env, config, ctx),
-  });
+  };
 }
 
 async function buildRouter(env: RouterEnv, config: RouterConfig, ctx: AppContext): Promise<AppParts> {
@@ -68,13 +78,7 @@ async function buildRouter(env: RouterEnv, config: RouterConfig, ctx: AppContext
     ensureTopics: async (topics) => {
       const missing = topics.filter((t) => !knownTopics.has(t));
       if (missing.length === 0) return;
-      const admin = ctx.kafka.admin();
-      await admin.connect();
-      try {
-        await ensureTopics(admin, missing.map((topic) => ({ topic })));
-      } finally {
-        await admin.disconnect();
-      }
+      await ensureTopics(ctx.admin, missing.map((topic) => ({ topic })));
       for (const t of missing) knownTopics.add(t);
     },
     decodeAvroEnvelope: async (bytes) => {
@@ -121,14 +125,8 @@ async function buildRouter(env: RouterEnv, config: RouterConfig, ctx: AppContext
 
 /** Partitions of a topic the runtime created (or found) at start-up. */
 async function partitionsOf(ctx: AppContext, topic: string): Promise<number> {
-  const admin = ctx.kafka.admin();
-  await admin.connect();
-  try {
-    const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
-    return topics[0]?.partitions.length || 1;
-  } finally {
-    await admin.disconnect();
-  }
+  const { topics } = await ctx.admin.fetchTopicMetadata({ topics: [topic] });
+  return topics[0]?.partitions.length || 1;
 }
 
 interface DeferredDetails {

@@ -29,6 +29,8 @@ interface Case {
 const FIVE_MB = 5 * 1000 * 1000;
 /** A schema id no registry has handed out. */
 const UNKNOWN_SCHEMA_ID = 999_999_999;
+/** Far deeper than the router's nesting limit (64): deep enough to overflow a recursive walk (~200 KB). */
+const DEEP = 100_000;
 
 async function corpus(): Promise<Case[]> {
   const id = (n: string) => `${r.run}-bad-${n}`;
@@ -48,6 +50,8 @@ async function corpus(): Promise<Case[]> {
     payload: await r.catalog.encode('customer', { id: id('big-avro'), name: 'x'.repeat(FIVE_MB), email: 'a@example.com', tier: 'free', country: null, createdAt: 0 }),
     traceparent: null,
   });
+  // JSON that JSON.stringify cannot write: put in as text in place of a placeholder string.
+  const withText = (value: Buffer, placeholder: string, text: string) => Buffer.from(value.toString('utf8').replace(JSON.stringify(placeholder), text));
   return [
     { name: 'truncated-json', value: good.subarray(0, good.length - 20), reason: 'INVALID_PAYLOAD', error: /^InvalidPayloadError: record is not JSON: / },
     {
@@ -123,6 +127,20 @@ async function corpus(): Promise<Case[]> {
       tenant: r.acme,
     },
     {
+      name: 'too-deep-json',
+      value: withText(json({ tenant: r.acme, entityType: 'customer', id: id('deep'), payload: customer(id('deep'), { name: '@deep' }) }), '@deep', `${'['.repeat(DEEP)}${']'.repeat(DEEP)}`),
+      reason: 'INVALID_PAYLOAD',
+      error: /^InvalidPayloadError: record nests deeper than 64 levels of objects and arrays \(the limit\)$/,
+    },
+    {
+      // 1e400 parses as Infinity: no schema type takes it (the webhook refuses the same record with a 400).
+      name: 'non-finite-number',
+      value: withText(json({ tenant: r.acme, entityType: 'customer', id: id('inf'), payload: customer(id('inf'), { country: '@inf' }) }), '@inf', '1e400'),
+      reason: 'SCHEMA_DRIFT',
+      error: /^SchemaDriftError: payload does not match the schema of entity type "customer": country: expected one of null \| string, got Infinity$/,
+      tenant: r.acme,
+    },
+    {
       // order has a schema, but globex's route for it is turned off (tenantOverrides sinks: []).
       name: 'no-route',
       value: json({ tenant: r.globex, entityType: 'order', id: id('route'), payload: order(id('route')) }),
@@ -183,6 +201,27 @@ describe('ingest-router: bad input', () => {
     }
     for (const name of ['too-large', 'too-large-avro']) expect(byKey.get(keyOf(cases.find((c) => c.name === name)!))!.value!.length).toBeGreaterThan(FIVE_MB);
   }, 180_000);
+
+  it('dead-letters a tombstone (null value) as INVALID_PAYLOAD saying how to delete, and routes the record after it', async () => {
+    const key = `bad:tombstone:${r.run}`;
+    const id = `${r.run}-bad-after-tombstone`;
+    const after = { key: `${r.acme}:customer:${id}`, value: envelope({ tenant: r.acme, entityType: 'customer', id, payload: customer(id) }), partition: 0 };
+    await r.producer.send({ topic: r.sourceTopic, acks: -1, messages: [{ key, value: null, partition: 0, headers: { 'x-test-case': 'tombstone' } }, after] });
+
+    const letter = await until('the tombstone on the DLQ', () => lettersFrom(r.tail, r.sourceTopic).find((m) => m.key?.toString() === key));
+    expect(header(letter, DLQ_HEADERS.reason)).toBe('INVALID_PAYLOAD');
+    expect(header(letter, DLQ_HEADERS.error)).toBe(
+      'InvalidPayloadError: a Kafka tombstone (null value) is not an envelope: to delete an entity send an envelope with op "delete" and a revision',
+    );
+    expect(letter.value).toBeNull(); // still a tombstone: the original, unchanged
+    expect(header(letter, DLQ_HEADERS.retryable)).toBe('false');
+    expect(header(letter, DLQ_HEADERS.app)).toBe('ingest-router');
+    expect(header(letter, DLQ_HEADERS.attempts)).toBe('1');
+    expect(header(letter, DLQ_HEADERS.tenant)).toBeUndefined();
+    expect(header(letter, DLQ_HEADERS.originPartition)).toBe('0');
+    expect(header(letter, 'x-test-case')).toBe('tombstone');
+    await r.tail.keys(r.pgTopic, [after.key]);
+  }, 120_000);
 });
 
 /** The run's raw topic, read once from the start. */

@@ -107,6 +107,60 @@ describe('ingest-router webhook', () => {
     expect(await sourceRecords()).toBe(before);
   });
 
+  it('answers 400 to a record nested deeper than 64 levels, as application/json and as NDJSON, and accepts nothing', async () => {
+    const before = await sourceRecords();
+    // ~200 KB, under the record limit; re-serialising it used to overflow the stack (a 500).
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const record = (n: string) => JSON.stringify({ id: `${r.run}-wh-${n}`, revision: 1, payload: customer(`${r.run}-wh-${n}`, { name: '@deep' }) }).replace('"@deep"', deep);
+    const problem = 'the record nests deeper than 64 levels of objects and arrays (the limit)';
+    const headers = (type: string) => ({ authorization: `Bearer ${r.token('acme')}`, 'content-type': type });
+
+    const one = await fetch(`${r.base}/ingest/${r.acme}/customer`, { method: 'POST', headers: headers('application/json'), body: record('deep') });
+    expect(one.status).toBe(400);
+    expect(await one.json()).toEqual({ error: '1 problem(s) in the records; nothing was accepted', errorCount: 1, errors: [{ field: '', problem }] });
+
+    const good = JSON.stringify({ id: `${r.run}-wh-deep-ok`, revision: 1, payload: customer(`${r.run}-wh-deep-ok`) });
+    const many = await fetch(`${r.base}/ingest/${r.acme}/customer`, { method: 'POST', headers: headers('application/x-ndjson'), body: `${good}\n${record('deep-nd')}\n` });
+    expect(many.status).toBe(400);
+    expect(await many.json()).toEqual({ error: '1 problem(s) in the records; nothing was accepted', errorCount: 1, errors: [{ line: 2, field: '', problem }] });
+    expect(await sourceRecords()).toBe(before);
+  });
+
+  it('answers 400 naming the field of a number that is not finite (1e400 reads as Infinity), never storing it changed', async () => {
+    const before = await sourceRecords();
+    const id = (n: string) => `${r.run}-wh-${n}`;
+    const withNumbers = (json: string) => json.replace('"@inf"', '1e400').replace('"@-inf"', '-1e400');
+    const headers = (type: string) => ({ authorization: `Bearer ${r.token('acme')}`, 'content-type': type });
+
+    const one = await fetch(`${r.base}/ingest/${r.acme}/customer`, {
+      method: 'POST',
+      headers: headers('application/json'),
+      body: withNumbers(JSON.stringify({ id: id('inf'), revision: 1, payload: customer(id('inf'), { country: '@inf' }) })),
+    });
+    expect(one.status).toBe(400);
+    expect(await one.json()).toEqual({
+      error: '1 problem(s) in the records; nothing was accepted',
+      errorCount: 1,
+      errors: [{ field: 'payload.country', problem: 'expected a finite number, got Infinity (a JSON number beyond ±1.8e308, such as 1e400); no schema type takes it' }],
+    });
+
+    const many = await fetch(`${r.base}/ingest/${r.acme}/customer`, {
+      method: 'POST',
+      headers: headers('application/x-ndjson'),
+      body: [
+        JSON.stringify({ id: id('inf-ok'), revision: 1, payload: customer(id('inf-ok')) }),
+        withNumbers(JSON.stringify({ id: id('inf-nested'), revision: 1, payload: customer(id('inf-nested'), { tags: [{ score: 1 }, { score: '@-inf' }] }) })),
+      ].join('\n'),
+    });
+    expect(many.status).toBe(400);
+    expect(await many.json()).toEqual({
+      error: '1 problem(s) in the records; nothing was accepted',
+      errorCount: 1,
+      errors: [{ line: 2, field: 'payload.tags[1].score', problem: 'expected a finite number, got -Infinity (a JSON number beyond ±1.8e308, such as 1e400); no schema type takes it' }],
+    });
+    expect(await sourceRecords()).toBe(before);
+  });
+
   it('serves its OpenAPI document at GET /openapi.json', async () => {
     const res = await fetch(`${r.base}/openapi.json`);
     expect(res.status).toBe(200);

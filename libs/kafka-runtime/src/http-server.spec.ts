@@ -4,6 +4,9 @@ import { startHttpServer, type AdminAction, type RunningHttpServer } from './htt
 
 const token = 'admin-token-0123456789';
 const actions: AdminAction[] = [];
+/** What a failing route throws: internals a client must never see. */
+const INTERNAL = 'connect ECONNREFUSED 10.0.3.7:5432 (user mesh_owner, /srv/mesh/secrets/pg.env)';
+const logged: { fields: Record<string, unknown>; msg: string }[] = [];
 let ready = true;
 let server: RunningHttpServer;
 let base: string;
@@ -25,7 +28,12 @@ beforeAll(async () => {
         actions.push(action);
         return { state: action.type };
       },
+      route: async (req) => {
+        if (!req.url?.startsWith('/boom')) return false;
+        throw new Error(INTERNAL);
+      },
     },
+    logger: { error: (fields: Record<string, unknown>, msg: string) => void logged.push({ fields, msg }) } as never,
   });
   base = `http://127.0.0.1:${server.port}`;
 });
@@ -79,5 +87,33 @@ describe('admin endpoints', () => {
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: string }).error).toMatch(/rate= a number in \(0, 1\]/);
     expect((await fetch(`${base}/admin/drain`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(405);
+  });
+});
+
+describe('unexpected errors', () => {
+  it('answer 500 with a generic body and a request id, and log the error with that id (never echo its message)', async () => {
+    logged.length = 0;
+    const res = await fetch(`${base}/boom?x=1`, { method: 'POST', body: 'anything' });
+    expect(res.status).toBe(500);
+    const text = await res.text();
+    expect(text).not.toContain('ECONNREFUSED');
+    expect(text).not.toContain('10.0.3.7');
+    expect(text).not.toContain('secrets');
+    const body = JSON.parse(text) as { error: string; requestId: string };
+    expect(body).toEqual({ error: 'internal error', requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(res.headers.get('x-request-id')).toBe(body.requestId);
+    expect(logged).toHaveLength(1);
+    expect(logged[0]!.msg).toBe('HTTP request failed with an unexpected error');
+    expect(logged[0]!.fields).toMatchObject({ requestId: body.requestId, method: 'POST', path: '/boom' });
+    expect((logged[0]!.fields.err as Error).message).toBe(INTERNAL);
+  });
+
+  it("keep the caller's well-formed x-request-id, and replace one that is not", async () => {
+    const kept = await fetch(`${base}/boom`, { headers: { 'x-request-id': 'req-42.abc' } });
+    expect(await kept.json()).toEqual({ error: 'internal error', requestId: 'req-42.abc' });
+    const replaced = await fetch(`${base}/boom`, { headers: { 'x-request-id': `bad id ${'x'.repeat(200)}` } });
+    const body = (await replaced.json()) as { requestId: string };
+    expect(body.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(logged.at(-1)!.fields.requestId).toBe(body.requestId);
   });
 });

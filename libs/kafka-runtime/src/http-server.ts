@@ -1,8 +1,9 @@
 // The app's HTTP surface: health for Kubernetes probes, /metrics for Prometheus, and the
 // token-protected admin endpoints operators use from runbooks (drain, resume, brownout, pause).
-import { timingSafeEqual, createHash } from 'node:crypto';
+import { timingSafeEqual, createHash, randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createLogger, type Logger } from '@ingest-mesh/telemetry';
 
 export type AdminAction = { type: 'drain' } | { type: 'resume' } | { type: 'pause' } | { type: 'brownout'; sampleRate: number };
 
@@ -21,7 +22,16 @@ export interface HttpServerOptions {
   port: number;
   adminToken: string;
   surface: HttpSurface;
+  /**
+   * Where an error no handler answered is logged (with its request id, method and path); the
+   * client only gets a generic 500 naming the request id. Default: a logger of its own.
+   */
+  logger?: Pick<Logger, 'error'>;
 }
+
+/** Header carrying the request id of a 500 (the caller's own when well-formed, else a new UUID). */
+export const REQUEST_ID_HEADER = 'x-request-id';
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export interface RunningHttpServer {
   port: number;
@@ -30,10 +40,19 @@ export interface RunningHttpServer {
 
 export async function startHttpServer(opts: HttpServerOptions): Promise<RunningHttpServer> {
   const expected = digest(opts.adminToken);
+  let logger = opts.logger;
   const server = http.createServer((req, res) => {
     handle(req, res, opts.surface, expected).catch((err: unknown) => {
-      if (!res.headersSent) json(res, 500, { error: err instanceof Error ? err.message : String(err) });
-      else res.destroy();
+      // The error stays here, in the log: its message may name internals (hosts, queries, paths).
+      const requestId = requestIdOf(req);
+      if (res.headersSent) res.destroy();
+      else json(res, 500, { error: 'internal error', requestId }, { [REQUEST_ID_HEADER]: requestId, ...(req.complete ? {} : { connection: 'close' }) });
+      try {
+        logger ??= createLogger({ app: 'http-server' });
+        logger.error({ err, requestId, method: req.method, path: pathOf(req) }, 'HTTP request failed with an unexpected error');
+      } catch {
+        // A failing logger must not turn one failed request into an unhandled rejection.
+      }
     });
   });
   server.keepAliveTimeout = 5000;
@@ -100,8 +119,21 @@ function authorised(req: IncomingMessage, expected: Buffer): boolean {
   return timingSafeEqual(digest(match[1]!.trim()), expected);
 }
 
-function json(res: ServerResponse, status: number, body: unknown): void {
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
+}
+
+function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers[REQUEST_ID_HEADER];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+function pathOf(req: IncomingMessage): string {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost').pathname; // no query string: it may carry secrets
+  } catch {
+    return '(unparseable)';
+  }
 }

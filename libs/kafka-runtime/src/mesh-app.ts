@@ -1,38 +1,46 @@
-// Wires the libs into one consumer app: config, Kafka, registry, telemetry, idempotency,
-// backpressure, DLQ, control commands, HTTP, lag and graceful shutdown. Apps give it a name,
-// their source topics and a RecordHandler; everything else is the same in every app.
+// One consumer app of the mesh, composed of stages (src/stages/): clients, flow control, the
+// app's own parts, the consumer, control, HTTP, lag — started in that order, stopped in reverse.
+// Apps give it a name, their source topics and a RecordHandler (or a build step that gets the
+// runtime's clients); everything else is the same in every app.
 import { randomUUID } from 'node:crypto';
-import { Partitioners, type Kafka, type Producer } from 'kafkajs';
-import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { BackpressureController, Semaphore } from '@ingest-mesh/backpressure';
+import type { Admin, Kafka, Producer } from 'kafkajs';
+import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import type { BackpressureController } from '@ingest-mesh/backpressure';
 import type { SinkCircuit } from '@ingest-mesh/circuit';
-import { ControlCodec, ReplayGuard, type CommandScope, type ControlCommand } from '@ingest-mesh/control';
-import { createRedisClient, RedisIdempotencyStore, waitUntilReady } from '@ingest-mesh/idempotency';
-import { createLogger, EventPublisher, startTelemetry, type Logger, type MeshMetrics } from '@ingest-mesh/telemetry';
-import { BatchProcessor } from './batch-processor.js';
+import type { CommandScope, ControlCommand } from '@ingest-mesh/control';
+import type { EventPublisher, Logger, MeshMetrics } from '@ingest-mesh/telemetry';
 import { parseEnv, runtimeEnvShape, type RuntimeEnv } from './config.js';
-import { ConsumerLoop } from './consumer-loop.js';
-import { ControlListener, type ControlVerdict } from './control-listener.js';
-import { DlqPublisher } from './dlq-publisher.js';
 import type { RecordHandler } from './handler.js';
-import { startHttpServer, type AdminAction, type HttpSurface, type RunningHttpServer } from './http-server.js';
-import { createKafka } from './kafka-client.js';
-import { sampleLag } from './lag-monitor.js';
-import { ensureTopics, type TopicSpec } from './topics.js';
+import type { HttpSurface } from './http-server.js';
+import { connectClients, type Clients } from './stages/clients.js';
+import { createConsumerStage, type ConsumerStage } from './stages/consumer-stage.js';
+import { createControlStage, runtimeActions } from './stages/control-stage.js';
+import { wireFlowControl } from './stages/flow-control.js';
+import { startHttpStage } from './stages/http-stage.js';
+import { startLagStage } from './stages/lag-stage.js';
+import type { TopicSpec } from './topics.js';
 
-/** max.message.bytes of topics that must carry oversized records to the DLQ (8 MiB). */
-export const LARGE_MESSAGE_BYTES = 8 * 1024 * 1024;
+export { LARGE_MESSAGE_BYTES } from './stages/clients.js';
 
 /** What an app's build step gets: the connected clients and state the runtime owns. */
 export interface AppContext {
   env: RuntimeEnv;
   instanceId: string;
   kafka: Kafka;
+  /** The runtime's admin client (connected; closed by the runtime): topics, offsets, metadata. */
+  admin: Admin;
   producer: Producer;
   registry: SchemaRegistry;
   logger: Logger;
   metrics: MeshMetrics;
+  /** The app's mesh.events publisher. */
+  events: EventPublisher;
   backpressure: BackpressureController;
+  /**
+   * Adds source topics: during build they join the consumer's first run; later only the consumer
+   * restarts (HTTP, control and clients stay up).
+   */
+  subscribe(topics: readonly string[]): Promise<void>;
 }
 
 /** The app-specific parts, built once the runtime's clients are connected. */
@@ -47,6 +55,7 @@ export interface AppParts {
 
 export interface MeshAppOptions {
   app: string;
+  /** Source topics; none for an app that only acts on commands (the replay-coordinator). */
   topics: string[];
   /** Either a handler, or `build` for apps that need the runtime's producer, registry… */
   handler?: RecordHandler;
@@ -78,6 +87,8 @@ export interface MeshApp {
   readonly logger: Logger;
   readonly producer: Producer;
   readonly backpressure: BackpressureController;
+  /** Adds source topics at run time (see AppContext.subscribe). */
+  subscribe(topics: readonly string[]): Promise<void>;
   stop(reason?: string): Promise<void>;
 }
 
@@ -85,238 +96,62 @@ export async function startMeshApp(opts: MeshAppOptions): Promise<MeshApp> {
   const env = opts.env ?? parseEnv(runtimeEnvShape);
   const instanceId = env.MESH_INSTANCE_ID ?? `${opts.app}-${randomUUID().slice(0, 8)}`;
   const groupId = opts.groupId ?? `mesh.${opts.app}`;
-  const logger = createLogger({ app: opts.app, level: env.LOG_LEVEL });
-  const telemetry = await startTelemetry({ app: opts.app, logger });
-  const { metrics } = telemetry;
-  const kafka = createKafka({ clientId: instanceId, brokers: env.KAFKA_BROKERS, logger });
-  const admin = kafka.admin();
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
-  // Linger: a fetch returns once MESH_FETCH_MIN_BYTES are there or MESH_FETCH_MAX_WAIT_MS passed.
-  // Keep the wait short: idle fetches return sooner, so shutdown and pause take effect quickly.
-  const consumer = kafka.consumer({
-    groupId,
-    allowAutoTopicCreation: false,
-    sessionTimeout: 30_000,
-    heartbeatInterval: 3000,
-    minBytes: env.MESH_FETCH_MIN_BYTES,
-    maxWaitTimeInMs: env.MESH_FETCH_MAX_WAIT_MS,
-    maxBytesPerPartition: env.MESH_FETCH_MAX_BYTES_PER_PARTITION,
-  });
-  const controlConsumer = kafka.consumer({ groupId: `${groupId}.control.${instanceId}`, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
-  const registry = new SchemaRegistry({ host: env.SCHEMA_REGISTRY_URL });
-  const dlq = new DlqPublisher({ producer, app: opts.app });
-
-  await admin.connect();
-  await ensureTopics(admin, [
-    // The DLQ keeps original bytes, so it must take records as large as any source topic does.
-    { topic: dlq.topic, configEntries: [{ name: 'max.message.bytes', value: String(LARGE_MESSAGE_BYTES) }] },
-    ...[env.MESH_CONTROL_TOPIC, env.MESH_EVENTS_TOPIC].map((topic) => ({ topic })),
-    ...(opts.ensureTopics ?? []).map((t) => (typeof t === 'string' ? { topic: t } : t)),
-  ]);
-  await producer.connect();
-  const events = new EventPublisher({ producer, registry, topic: env.MESH_EVENTS_TOPIC, app: opts.app, instance: instanceId, logger, metrics });
-
-  const redis = opts.dedupe
-    ? createRedisClient(env.REDIS_URL, { connectionName: instanceId, onError: (err) => logger.debug({ err }, 'redis connection error') })
-    : undefined;
-  // Not fatal: with Redis down, batches wait (fail-closed) or run without dedupe (fail-open).
-  if (redis) await waitUntilReady(redis).catch((err: unknown) => logger.warn({ err }, 'Redis is not reachable yet'));
-  const idempotency = redis
-    ? new RedisIdempotencyStore({
-        redis,
-        ttlSeconds: env.MESH_IDEMPOTENCY_TTL_SECONDS,
-        reservationTtlSeconds: env.MESH_IDEMPOTENCY_RESERVATION_SECONDS,
-        owner: instanceId,
-        whenRedisDown: env.MESH_IDEMPOTENCY_WHEN_REDIS_DOWN,
-        onDegraded: (err: unknown) => logger.warn({ err }, 'Redis is down: processing without dedupe (fail-open)'),
-      })
-    : undefined;
-
-  const concurrency = new Semaphore(env.MESH_PARTITIONS_CONCURRENCY);
+  const clients = await connectClients({ app: opts.app, env, instanceId, dedupe: opts.dedupe ?? false, ensureTopics: opts.ensureTopics ?? [] });
+  const flow = wireFlowControl(env, clients, opts.circuits ?? []);
   const shutdown = new AbortController();
-  const lastRecordTime = new Map<string, number>();
-  const circuits = opts.circuits ?? [];
-  // Assigned below; backpressure transitions reach it only once it exists.
-  let loop: ConsumerLoop | undefined = undefined;
-  const backpressure: BackpressureController = new BackpressureController({
-    onTransition: (t) => {
-      metrics.backpressureState(t.to);
-      logger.info({ from: t.from, to: t.to, cause: t.cause }, 'backpressure state changed');
-      void events.publish('backpressure.changed', { from: t.from, to: t.to, cause: t.cause });
-      const limit = env.MESH_PARTITIONS_CONCURRENCY;
-      concurrency.setLimit(t.to === 'throttled' ? Math.max(1, Math.floor(limit * backpressure.throttleFactor)) : limit);
-      loop?.syncFetching();
-    },
-  });
-  metrics.backpressureState(backpressure.state);
-  const circuitOpen = () => circuits.some((c) => c.state === 'open');
-  const signalCircuits = () => loop?.reportSignals();
-  for (const circuit of circuits) {
-    // Reported from the start, so dashboards and alerts see every breaker, not only those that moved.
-    metrics.circuitState(circuit.name, circuit.state);
-    circuit.onOpen(() => {
-      metrics.circuitState(circuit.name, 'open');
-      void events.publish('circuit.opened', { circuit: circuit.name });
-      signalCircuits();
-    });
-    circuit.onHalfOpen(() => metrics.circuitState(circuit.name, 'half-open'));
-    circuit.onClose(() => {
-      metrics.circuitState(circuit.name, 'closed');
-      void events.publish('circuit.closed', { circuit: circuit.name });
-      signalCircuits();
-    });
-  }
-
-  const parts = await buildParts(opts, { env, instanceId, kafka, producer, registry, logger, metrics, backpressure });
-  const processor = new BatchProcessor({
-    handler: parts.handler,
-    deadLetters: dlq,
-    backpressure,
-    metrics,
-    logger,
-    idempotency,
-    retryPolicy: { baseMs: env.MESH_RETRY_BASE_MS, capMs: env.MESH_RETRY_CAP_MS, maxAttempts: env.MESH_RETRY_MAX_ATTEMPTS },
-    exhaustedRetries: env.MESH_EXHAUSTED_RETRIES,
-    reservationRenewMs: Math.max(250, Math.floor((env.MESH_IDEMPOTENCY_RESERVATION_SECONDS * 1000) / 3)),
-  });
-  loop = new ConsumerLoop({
-    consumer,
-    topics: opts.topics,
-    processor,
-    backpressure,
-    concurrency,
-    maxRecordsPerRound: env.MESH_BATCH_MAX_RECORDS,
-    maxBytesPerRound: env.MESH_BATCH_MAX_BYTES,
-    partitionsConcurrently: env.MESH_PARTITIONS_CONCURRENCY,
-    signal: shutdown.signal,
-    lastRecordTime,
-    circuitOpen,
-    onRound: (round) => void events.publish('batch.completed', { ...round }),
-  });
-
-  const act = async (action: AdminAction | { type: string; sampleRate?: number }): Promise<boolean> => {
-    switch (action.type) {
-      case 'drain':
-      case 'resume':
-      case 'pause':
-        backpressure.apply({ type: action.type });
-        return true;
-      case 'brownout':
-        backpressure.apply({ type: 'brownout', sampleRate: action.sampleRate ?? 0.5 });
-        return true;
-      default:
-        return false;
-    }
-  };
-  const controlListener = new ControlListener({
-    consumer: controlConsumer,
-    topic: env.MESH_CONTROL_TOPIC,
-    codec: new ControlCodec(registry),
-    secrets: [env.MESH_CONTROL_SECRET, ...(env.MESH_CONTROL_SECRET_PREVIOUS ? [env.MESH_CONTROL_SECRET_PREVIOUS] : [])],
-    app: opts.app,
-    handles: ['runtime', ...(opts.controlScopes ?? [])],
-    replayGuard: new ReplayGuard(),
-    apply: async (cmd) => {
-      const sampleRate = cmd.args['sampleRate'] === undefined ? undefined : Number(cmd.args['sampleRate']);
-      if (await act({ type: cmd.type, ...(sampleRate === undefined ? {} : { sampleRate }) })) return true;
-      return parts.onControl ? parts.onControl(cmd) : false;
-    },
-    report: (verdict: ControlVerdict) => reportControl(verdict),
-  });
-  const reportControl = (verdict: ControlVerdict) => {
-    if (verdict.status === 'rejected') {
-      logger.warn({ reason: verdict.reason, commandId: verdict.command?.id, issuedBy: verdict.command?.issuedBy }, `control command rejected: ${verdict.message}`);
-      void events.publish('control.rejected', { reason: verdict.reason, message: verdict.message, commandId: verdict.command?.id ?? null });
-    } else if (verdict.status === 'applied') {
-      logger.info({ type: verdict.command.type, commandId: verdict.command.id, issuedBy: verdict.command.issuedBy }, 'control command applied');
-      void events.publish('control.applied', { type: verdict.command.type, commandId: verdict.command.id, issuedBy: verdict.command.issuedBy });
-    }
+  // The consumer needs the built handler, so topics the build step subscribes to join its first run.
+  const late: { consumer?: ConsumerStage } = {};
+  const initialTopics = [...opts.topics];
+  const subscribe = async (topics: readonly string[]) => {
+    if (late.consumer) return late.consumer.subscribe(topics);
+    for (const t of topics) if (!initialTopics.includes(t)) initialTopics.push(t);
   };
 
-  let joined = false;
+  const parts = await buildParts(opts, { ...contextOf(env, clients), backpressure: flow.backpressure, subscribe });
+  const consumer = (late.consumer = createConsumerStage({ env, groupId, topics: initialTopics, handler: parts.handler, signal: shutdown.signal }, clients, flow));
+  const act = runtimeActions(flow);
+  const control = createControlStage({ app: opts.app, env, groupId, scopes: opts.controlScopes ?? [], act, onControl: parts.onControl }, clients);
   let stopping = false;
-  consumer.on(consumer.events.GROUP_JOIN, () => {
-    joined = true;
-  });
-  consumer.on(consumer.events.CRASH, (e) => {
-    joined = false;
-    logger.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
-  });
+  const lag = startLagStage(env, groupId, consumer, clients);
+  const http = await startHttpStage(
+    { app: opts.app, env, groupId, consumer, flow, act, stopping: () => stopping, lag: () => lag.last(), details: parts.details, route: parts.route },
+    clients,
+  );
 
-  const surface: HttpSurface = {
-    live: () => true,
-    ready: () => joined && !stopping && backpressure.state !== 'drain',
-    detailed: async () => ({
-      app: opts.app,
-      instance: instanceId,
-      group: groupId,
-      topics: opts.topics,
-      ready: surface.ready(),
-      backpressure: { state: backpressure.state, sampleRate: backpressure.sampleRate, inFlight: concurrency.inFlight, limit: concurrency.limit },
-      circuits: circuits.map((c) => ({ name: c.name, state: c.state, ...c.stats() })),
-      lag: lastLag,
-      ...(parts.details ? await parts.details() : {}),
-    }),
-    metrics: telemetry.metricsHandler,
-    admin: async (action) => {
-      await act(action);
-      logger.info({ action }, 'admin action applied');
-      return { state: backpressure.state, sampleRate: backpressure.sampleRate };
-    },
-    ...(parts.route ? { route: parts.route } : {}),
-  };
-  const http: RunningHttpServer = await startHttpServer({ host: env.MESH_HTTP_HOST, port: env.MESH_HTTP_PORT, adminToken: env.MESH_ADMIN_TOKEN, surface });
-
-  let lastLag: Record<string, string> = {};
-  const lagTimer = setInterval(() => {
-    sampleLag({
-      admin,
-      groupId,
-      topics: opts.topics,
-      lastRecordTime,
-      report: (s) => metrics.consumerLag(groupId, s.topic, s.partition, Number(s.lag), s.seconds),
-    })
-      .then((samples) => {
-        lastLag = Object.fromEntries(samples.map((s) => [`${s.topic}:${s.partition}`, s.lag.toString()]));
-      })
-      .catch((err: unknown) => logger.warn({ err }, 'could not sample consumer lag'));
-  }, env.MESH_LAG_INTERVAL_MS);
-  lagTimer.unref();
-  // Automatic states also recover while no records flow (no rounds report then).
-  const signalsTimer = setInterval(() => loop?.reportSignals(), 2000);
-  signalsTimer.unref();
-
-  await consumer.connect();
-  await controlConsumer.connect();
-  await controlListener.start();
-  await loop.start();
-  logger.info({ instanceId, groupId, topics: opts.topics, httpPort: http.port }, 'started');
-  void events.publish('app.started', { instance: instanceId, topics: opts.topics });
+  await control.start();
+  await consumer.start();
+  clients.logger.info({ instanceId, groupId, topics: consumer.topics, httpPort: http.port }, 'started');
+  void clients.events.publish('app.started', { instance: instanceId, topics: consumer.topics });
 
   let stopped: Promise<void> | undefined;
   const stop = (reason = 'stop requested') =>
     (stopped ??= (async () => {
       stopping = true;
-      logger.info({ reason }, 'stopping: no new fetches, finishing in-flight batches');
-      clearInterval(lagTimer);
-      clearInterval(signalsTimer);
-      consumer.pause(opts.topics.map((topic) => ({ topic })));
+      clients.logger.info({ reason }, 'stopping: no new fetches, finishing in-flight batches');
+      lag.stop();
       shutdown.abort();
-      await consumer.stop(); // waits for the batch in progress, which commits what it handled
-      await consumer.disconnect();
-      await controlConsumer.disconnect();
+      await consumer.stop();
+      await control.stop();
       await parts.close?.();
-      await events.publish('app.stopped', { instance: instanceId, reason });
-      await producer.disconnect();
-      await admin.disconnect();
-      for (const c of circuits) c.shutdown();
-      await idempotency?.close();
+      await clients.events.publish('app.stopped', { instance: instanceId, reason });
+      await closeClients(clients, flow.circuits);
       await http.close();
-      await telemetry.shutdown();
-      logger.info('stopped');
+      await clients.telemetry.shutdown();
+      clients.logger.info('stopped');
     })());
 
-  return { instanceId, httpPort: http.port, logger, producer, backpressure, stop };
+  return { instanceId, httpPort: http.port, logger: clients.logger, producer: clients.producer, backpressure: flow.backpressure, subscribe, stop };
+}
+
+function contextOf(env: RuntimeEnv, c: Clients): Omit<AppContext, 'backpressure' | 'subscribe'> {
+  return { env, instanceId: c.instanceId, kafka: c.kafka, admin: c.admin, producer: c.producer, registry: c.registry, logger: c.logger, metrics: c.metrics, events: c.events };
+}
+
+async function closeClients(c: Clients, circuits: readonly SinkCircuit[]): Promise<void> {
+  await c.producer.disconnect();
+  await c.admin.disconnect();
+  for (const circuit of circuits) circuit.shutdown();
+  await c.idempotency?.close();
 }
 
 async function buildParts(opts: MeshAppOptions, ctx: AppContext): Promise<AppParts> {
@@ -337,7 +172,7 @@ export async function runMeshApp(opts: MeshAppOptions): Promise<MeshApp> {
 }
 
 /** On SIGTERM/SIGINT: stop the app, exit 0; exit 1 if it fails or the deadline passes first. */
-export function stopOnSignals(app: MeshApp, deadlineMs: number): MeshApp {
+export function stopOnSignals<A extends Pick<MeshApp, 'logger' | 'stop'>>(app: A, deadlineMs: number): A {
   const onSignal = (signal: NodeJS.Signals) => {
     const deadline = setTimeout(() => {
       app.logger.error({ signal, deadlineMs }, 'shutdown deadline passed; exiting with in-flight work uncommitted');

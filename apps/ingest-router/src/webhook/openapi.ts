@@ -62,7 +62,7 @@ export const webhookOpenApi = {
           },
           '400': {
             description:
-              'Invalid records (nothing accepted): invalid JSON or UTF-8, not an object, missing or invalid envelope fields, tenant/entityType in a record differing from the path, an unknown entity type, or a path that is not valid percent-encoding.',
+              'Invalid records (nothing accepted): invalid JSON or UTF-8, a record nested deeper than 64 levels of objects and arrays, not an object, missing or invalid envelope fields, a payload number that is not finite (such as 1e400), tenant/entityType in a record differing from the path, an unknown entity type, or a path that is not valid percent-encoding.',
             content: { 'application/json': { schema: { $ref: '#/components/schemas/ValidationErrors' } } },
           },
           '401': errorResponse('Missing or wrong bearer token. An unknown tenant gets the same answer, so the endpoint does not reveal which tenants exist.', {

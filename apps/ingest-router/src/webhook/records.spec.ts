@@ -93,6 +93,41 @@ describe('parseRecords', () => {
     expect(result.errorCount).toBeGreaterThan(150);
   });
 
+  it('refuses a record nested deeper than 64 levels, before parsing it (application/json and NDJSON)', () => {
+    const problem = 'the record nests deeper than 64 levels of objects and arrays (the limit)';
+    // The record is level 1, its payload level 2: 62 more levels inside the payload are the most.
+    const nested = (levels: number) => good('d', { payload: { name: 'd', deep: '@' } }).replace('"@"', `${'['.repeat(levels)}${']'.repeat(levels)}`);
+    expect(parseRecords(Buffer.from(nested(62)), 'json', ctx).ok).toBe(true);
+    expect(problems(parseRecords(Buffer.from(nested(63)), 'json', ctx))).toEqual([{ field: '', problem }]);
+    const deep = `{"id":"x","revision":1,"payload":{"a":${'['.repeat(10_000)}${']'.repeat(10_000)}}}`;
+    expect(problems(parseRecords(Buffer.from(deep), 'json', { ...ctx, maxRecordBytes: 1 << 20 }))).toEqual([{ field: '', problem }]);
+    expect(problems(parseRecords(ndjson(good('a'), deep), 'ndjson', { ...ctx, maxRecordBytes: 1 << 20 }))).toEqual([{ line: 2, field: '', problem }]);
+  });
+
+  it('refuses a payload number that is not finite (1e400 reads as Infinity), naming its field, with the other problems', () => {
+    const inf = (extra: string) => `{"id":"i","revision":1,"payload":{"name":"i",${extra}}}`;
+    const result = parseRecords(
+      ndjson(
+        good('a'),
+        inf('"score":1e400'),
+        inf('"items":[{"qty":2},{"qty":-1e400}]'),
+        '{"id":"j","revision":"x","payload":{"score":1e999}}',
+        '{"id":"k","revision":1,"op":"delete","payload":{"score":1e400}}',
+      ),
+      'ndjson',
+      ctx,
+    );
+    expect(problems(result)).toEqual([
+      { line: 2, field: 'payload.score', problem: 'expected a finite number, got Infinity (a JSON number beyond ±1.8e308, such as 1e400); no schema type takes it' },
+      { line: 3, field: 'payload.items[1].qty', problem: 'expected a finite number, got -Infinity (a JSON number beyond ±1.8e308, such as 1e400); no schema type takes it' },
+      { line: 4, field: 'revision', problem: 'expected a non-negative integer up to 2^53-1' },
+      { line: 4, field: 'payload.score', problem: 'expected a finite number, got Infinity (a JSON number beyond ±1.8e308, such as 1e400); no schema type takes it' },
+    ]);
+    // A delete's payload is dropped, never written: nothing in it is changed.
+    const del = parseRecords(Buffer.from('{"id":"k","revision":1,"op":"delete","payload":{"score":1e400}}'), 'json', ctx);
+    expect(del.ok && del.envelopes[0]!.payload).toBeNull();
+  });
+
   it('is a 413 naming the line when one record is over maxRecordBytes', () => {
     const big = good('big', { payload: { blob: 'x'.repeat(2000) } });
     expect(parseRecords(ndjson(good('a'), big), 'ndjson', ctx)).toEqual({ ok: false, status: 413, line: 2, bytes: Buffer.byteLength(big) });

@@ -2,7 +2,10 @@
 // entityType (they come from the path; when a record repeats them they must match), `source`
 // defaults to 'webhook'. Every record is checked before any is accepted; the problems of all
 // records are reported at once, each naming its line (NDJSON) and field.
-import { checkEnvelope, type Envelope } from '../envelope.js';
+// A record is written to ingest.raw re-serialised, so one that could not be written unchanged is
+// refused: nested deeper than MAX_JSON_DEPTH (checked before parsing), or holding a number that is
+// not finite (1e400 parses as Infinity, which JSON.stringify would write as null).
+import { checkEnvelope, MAX_JSON_DEPTH, nestsDeeperThan, nonFiniteNumbers, nonFiniteProblem, TOO_DEEP_PROBLEM, type Envelope } from '../envelope.js';
 import type { RecordFormat } from './content-type.js';
 
 export const WEBHOOK_SOURCE = 'webhook';
@@ -77,6 +80,7 @@ function parseRecord(bytes: Buffer, ctx: RecordContext): Checked {
   } catch {
     return { ok: false, problems: [{ field: '', problem: 'not valid UTF-8' }] };
   }
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) return { ok: false, problems: [{ field: '', problem: `the record ${TOO_DEEP_PROBLEM}` }] };
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -96,6 +100,10 @@ function parseRecord(bytes: Buffer, ctx: RecordContext): Checked {
   const merged = { ...record, tenant: ctx.tenant, entityType: ctx.entityType, source: record.source === undefined ? WEBHOOK_SOURCE : record.source };
   const checked = checkEnvelope(merged, ctx.now);
   if (!checked.ok) problems.push(...checked.problems);
+  // Of the record, only the payload is passed on as given (a delete's is dropped; envelope fields are checked above).
+  if (record.op !== 'delete') {
+    for (const n of nonFiniteNumbers(record.payload, 'payload', MAX_REPORTED_ERRORS)) problems.push({ field: n.path, problem: nonFiniteProblem(n.value) });
+  }
   if (problems.length > 0 || !checked.ok) return { ok: false, problems };
   return { ok: true, envelope: checked.envelope };
 }

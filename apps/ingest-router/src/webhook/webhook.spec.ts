@@ -229,6 +229,27 @@ describe('400 Bad Request', () => {
     expect(produced).toEqual([]);
   });
 
+  it('refuses a record nested far too deep (once a 500: re-serialising it overflowed the stack), and writes nothing', async () => {
+    const deep = `{"id":"deep","revision":1,"payload":{"name":${'['.repeat(10_000)}${']'.repeat(10_000)}}}`;
+    const problem = 'the record nests deeper than 64 levels of objects and arrays (the limit)';
+    const one = await post('/ingest/acme/customer', deep, { contentType: 'application/json' });
+    expect(one.status).toBe(400);
+    expect(await one.json()).toEqual({ error: '1 problem(s) in the records; nothing was accepted', errorCount: 1, errors: [{ field: '', problem }] });
+    const many = await post('/ingest/acme/customer', ndjson(record('a'), deep));
+    expect(many.status).toBe(400);
+    expect(((await many.json()) as { errors: unknown[] }).errors).toEqual([{ line: 2, field: '', problem }]);
+    expect(produced).toEqual([]);
+  });
+
+  it('refuses a payload number that is not finite instead of writing it as null, naming the field', async () => {
+    const res = await post('/ingest/acme/customer', '{"id":"inf","revision":1,"payload":{"name":"n","balance":1e400}}', { contentType: 'application/json' });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { errors: unknown[] }).errors).toEqual([
+      { field: 'payload.balance', problem: 'expected a finite number, got Infinity (a JSON number beyond ±1.8e308, such as 1e400); no schema type takes it' },
+    ]);
+    expect(produced).toEqual([]);
+  });
+
   it('refuses a JSON body that is not one object, and an empty body', async () => {
     const array = await post('/ingest/acme/customer', JSON.stringify([record('a')]), { contentType: 'application/json' });
     expect(array.status).toBe(400);
