@@ -1,10 +1,10 @@
 // The envelope every raw record carries (JSON, or Confluent-framed Avro of mesh.RawEnvelope),
 // checked field by field. Bad bytes and bad fields become typed errors with a reason code.
+import { OPERATION_SYMBOLS, PRIORITY_SYMBOLS, type Operation, type Priority } from '@ingest-mesh/contracts';
 import { InvalidPayloadError, PayloadTooLargeError, ValidationError } from '@ingest-mesh/reason-codes';
 import { z } from 'zod';
 
-export type Priority = 'high' | 'normal' | 'low';
-export type Operation = 'upsert' | 'delete';
+export type { Operation, Priority };
 
 export interface Envelope {
   tenant: string;
@@ -49,8 +49,8 @@ export const envelopeSchema = z.object({
   id: name,
   revision,
   occurredAt: occurredAt.optional(),
-  priority: z.enum(['high', 'normal', 'low'], { error: 'expected high, normal or low' }).optional(),
-  op: z.enum(['upsert', 'delete'], { error: 'expected upsert or delete' }).optional(),
+  priority: z.enum(PRIORITY_SYMBOLS, { error: `expected ${PRIORITY_SYMBOLS.join(', ').replace(/, (?=[^,]*$)/, ' or ')}` }).optional(),
+  op: z.enum(OPERATION_SYMBOLS, { error: `expected ${OPERATION_SYMBOLS.join(' or ')}` }).optional(),
   payload: z.union([z.record(z.string(), z.unknown()), z.null()], { error: 'expected an object (or null for op delete)' }).optional(),
   traceparent: z.string().optional(),
 });

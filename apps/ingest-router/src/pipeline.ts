@@ -3,6 +3,7 @@
 // typed error, so the runtime dead-letters it with its reason or retries it.
 import type { SchemaCatalog } from '@ingest-mesh/avro';
 import { fromJson, frame, isFramed, SINK_RECORD_SUBJECT } from '@ingest-mesh/avro';
+import { entityKey, type Priority, type SinkRecord } from '@ingest-mesh/contracts';
 import { dedupeKey } from '@ingest-mesh/idempotency';
 import type { HandleContext, InboundRecord, RecordHandler, RecordMeta, RecordOutcome, SettledRecord } from '@ingest-mesh/kafka-runtime';
 import { classify, InvalidPayloadError, SchemaDriftError, UnknownRouteError, UnknownTenantError, type ValidationError } from '@ingest-mesh/reason-codes';
@@ -16,7 +17,7 @@ import { slowLanePartition, type LaneDecision, type ParkReason, type TenantLanes
 export interface ResolvedRoute {
   sinks: string[];
   topics: string[];
-  priority?: 'high' | 'normal' | 'low' | undefined;
+  priority?: Priority | undefined;
 }
 
 export interface RouterPipelineOptions {
@@ -125,7 +126,7 @@ export class RouterPipeline implements RecordHandler {
     let decisions: LaneDecision[];
     try {
       decisions = await this.opts.lanes.admit(
-        known.map(({ n, e }) => ({ tenant: e.tenant, entityKey: entityKeyOf(e), timestampMs: Number(records[n]!.message.timestamp) })),
+        known.map(({ n, e }) => ({ tenant: e.tenant, entityKey: entityKey(e), timestampMs: Number(records[n]!.message.timestamp) })),
       );
     } catch {
       return waitForLedger(records); // nothing decided, nothing sent
@@ -259,7 +260,7 @@ export class RouterPipeline implements RecordHandler {
       throw new UnknownRouteError(`no route sends entity type "${e.entityType}" of tenant "${e.tenant}" to a sink (router config entityTypes, or an override on mesh.routes)`);
     }
     const headers = forwardHeaders(original.headers, e.traceparent);
-    const value = await this.opts.catalog.encode(SINK_RECORD_SUBJECT, {
+    const record: SinkRecord = {
       tenant: e.tenant,
       source: e.source,
       entityType: e.entityType,
@@ -272,8 +273,9 @@ export class RouterPipeline implements RecordHandler {
       payload,
       traceparent: String(headers.traceparent), // the router's span, as in the header
       routedAt: this.now().getTime(),
-    });
-    const key = entityKeyOf(e);
+    };
+    const value = await this.opts.catalog.encode(SINK_RECORD_SUBJECT, record);
+    const key = entityKey(e);
     return route.topics.map((topic) => [topic, { key, value, headers }]);
   }
 
@@ -295,14 +297,9 @@ function forwardHeaders(headers: IHeaders | undefined, envelopeTraceparent: stri
   return { ...Object.fromEntries(kept), traceparent: childTraceparent(parent) };
 }
 
-/** The mesh's key of an entity, `tenant:entityType:id` (the sinks' key too). */
-function entityKeyOf(e: Envelope): string {
-  return `${e.tenant}:${e.entityType}:${e.id}`;
-}
-
 /** A parked record's lane entry; its member is its dedupe key, the same however often it is parked. */
 function laneEntryOf(e: Envelope): LaneEntry {
-  return { tenant: e.tenant, entityKey: entityKeyOf(e), member: dedupeKey(identityOf(e)) };
+  return { tenant: e.tenant, entityKey: entityKey(e), member: dedupeKey(identityOf(e)) };
 }
 
 function laneEntryFromHeaders(headers: IHeaders | undefined): LaneEntry | undefined {

@@ -2,11 +2,12 @@
 // entity type with their data-quality rules, per-tenant route overrides, and limits. Validated
 // at start-up; every problem is reported with its path inside the file and what was expected.
 import { ConfigFileError, formatIssues, formatPath as formatFilePath, readConfigFile, type FormatIssuesOptions } from '@ingest-mesh/config-file';
+import { PRIORITY_SYMBOLS, type Priority } from '@ingest-mesh/contracts';
 import { z } from 'zod';
 import { parseFieldPath } from './field-path.js';
 
-export const PRIORITIES = ['high', 'normal', 'low'] as const;
-export type Priority = (typeof PRIORITIES)[number];
+export const PRIORITIES = PRIORITY_SYMBOLS;
+export type { Priority };
 
 /** Sink names become topics `sink.<name>`. */
 export const SINK_NAME_PATTERN = /^[a-z][a-z0-9-]*$/;
