@@ -6,12 +6,16 @@ import { startMeshApp, type AppContext, type MeshApp, type MeshAppOptions } from
 import { AutoRedriver } from './auto-redriver.js';
 import { APP, type RedriverEnv } from './config.js';
 import { discoverDlqTopics, newTopics } from './dlq-topics.js';
+import { retry, type RetryPolicy } from '@ingest-mesh/retry';
 import { isDlqCommand, jobSpecOf } from './job-spec.js';
 import { JobRunner } from './job-runner.js';
 import { JobStore } from './job-store.js';
 import { createPool, LetterStore, migrateStore } from './letter-store.js';
 import { RedriveSender } from './redrive-sender.js';
 import { StoreHandler } from './store-handler.js';
+
+/** Enqueueing a command: 5 tries over a few seconds (jittered, up to 4 s apart). */
+const ENQUEUE_RETRY: RetryPolicy = { baseMs: 500, capMs: 4000, maxAttempts: 5 };
 
 export interface RedriverOptions {
   env: RedriverEnv;
@@ -146,14 +150,7 @@ async function watchDlqTopics(env: RedriverEnv, ctx: AppContext, consumed: strin
   return { stop: () => clearInterval(timer) };
 }
 
-/** PostgreSQL briefly away must not lose a command: a few tries before giving up (the CLI then times out, exit 4). */
-async function enqueueWithRetry(work: () => Promise<boolean>, tries = 5): Promise<boolean> {
-  for (let i = 1; ; i++) {
-    try {
-      return await work();
-    } catch (err) {
-      if (i >= tries) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 500 * i));
-    }
-  }
+/** PostgreSQL briefly away must not lose a command: a few tries (libs/retry) before giving up (the CLI then times out, exit 4). */
+function enqueueWithRetry(work: () => Promise<boolean>): Promise<boolean> {
+  return retry(work, { policy: ENQUEUE_RETRY });
 }

@@ -1,7 +1,7 @@
 // BatchProcessor's decisions, with in-memory fakes for the handler, DLQ and dedupe store.
 import { BackpressureController } from '@ingest-mesh/backpressure';
 import { dedupeKey, type IdempotencyStore, type ReserveOutcome } from '@ingest-mesh/idempotency';
-import { ConnectionError, InvalidPayloadError, ValidationError } from '@ingest-mesh/reason-codes';
+import { ConnectionError, InvalidPayloadError, RateLimitedError, ValidationError } from '@ingest-mesh/reason-codes';
 import type { KafkaMessage } from 'kafkajs';
 import { describe, expect, it, vi } from 'vitest';
 import { BatchProcessor, type BatchProcessorOptions } from './batch-processor.js';
@@ -109,6 +109,13 @@ describe('BatchProcessor', () => {
     expect(t.letters.map((l) => [idOf(l as InboundRecord), l.failure.code, l.failure.retryable, l.attempts])).toEqual([['b', 'CONNECTION_ERROR', true, 3]]);
     expect(t.calls).toEqual([['a', 'b', 'c'], ['b', 'c'], ['b', 'c'], ['c']]);
     expect(t.sleeps).toEqual([50, 100]);
+  });
+
+  it('waits as long as a RATE_LIMITED record asks (retryAfterMs), within the cap', async () => {
+    let n = 0;
+    const t = setup((b) => b.map((id) => (id === 'b' && ++n <= 2 ? { status: 'failed', error: new RateLimitedError('429', { retryAfterMs: n === 1 ? 700 : 60_000 }) } : done())));
+    expect(await t.processor.process(records(['a', 'b']), t.ctx)).toBe(2);
+    expect(t.sleeps).toEqual([700, 1000]); // not the jittered 50 and 100: what the sink asked, capped at capMs
   });
 
   it('blocks the partition on exhausted retries when told to, until shutdown', async () => {

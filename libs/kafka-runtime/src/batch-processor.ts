@@ -7,7 +7,7 @@
 import type { BackpressureController } from '@ingest-mesh/backpressure';
 import { dedupeKey, type IdempotencyStore } from '@ingest-mesh/idempotency';
 import { classify, InternalError, type Classification, type ReasonCode } from '@ingest-mesh/reason-codes';
-import { abortableSleep, backoffDelay, type RetryPolicy } from '@ingest-mesh/retry';
+import { abortableSleep, retry, retryDelay, type RetryPolicy } from '@ingest-mesh/retry';
 import type { DeadLetter } from './dlq-publisher.js';
 import type { InboundRecord, RecordHandler, RecordMeta } from './handler.js';
 
@@ -65,6 +65,8 @@ interface Item {
   attempts: number;
   final?: Final;
   failure?: Classification | undefined;
+  /** The error behind `failure`, for the wait it may ask for (RateLimitedError.retryAfterMs). */
+  error?: unknown;
   /** The handler decided `final` this round: undone if an earlier record must be retried first. */
   fromHandler?: boolean;
   /** The handler said 'later' this round: come back after this many ms. */
@@ -106,23 +108,16 @@ export class BatchProcessor {
     this.deferForBrownout(items);
     await this.publishDeferred(items, ctx);
     let start = 0;
-    let batchAttempts = 0; // failures of the batch as a whole (the dedupe store is down)
     while (start < items.length && !ctx.signal.aborted) {
       const suffix = items.slice(start);
-      let stop: number | undefined;
       try {
-        await this.reserve(suffix);
-        stop = await this.handle(suffix, ctx);
-        batchAttempts = 0;
-      } catch (err) {
         // Only the dedupe store can fail the round as a whole: block and try again (fail-closed).
-        batchAttempts += 1;
-        const failure = classify(err);
-        this.opts.metrics.retry(failure.code);
-        this.opts.logger.warn({ err, attempts: batchAttempts }, 'batch could not be reserved; retrying');
-        await this.backoff(Math.min(batchAttempts, this.opts.retryPolicy.maxAttempts), ctx);
-        continue;
+        await this.untilDone('reserve the batch', ctx, () => this.reserve(suffix));
+      } catch (err) {
+        if (ctx.signal.aborted) break;
+        throw err;
       }
+      const stop = await this.handle(suffix, ctx);
       await this.settle(suffix, stop, ctx);
       if (stop === undefined) return items.length;
       const failed = suffix[stop]!;
@@ -146,7 +141,8 @@ export class BatchProcessor {
         continue;
       }
       start += stop;
-      await this.backoff(Math.min(failed.attempts, this.opts.retryPolicy.maxAttempts), ctx);
+      // The failed record's own wait: jittered backoff, or longer when it asked (Retry-After).
+      await this.wait(retryDelay(failed.error, Math.min(failed.attempts, this.opts.retryPolicy.maxAttempts), this.opts.retryPolicy, this.opts.random), ctx);
     }
     return firstUnfinished(items);
   }
@@ -260,7 +256,10 @@ export class BatchProcessor {
         } else if (outcome.status === 'later') {
           item.failure = undefined;
           item.laterMs = Math.max(0, Number.isFinite(outcome.retryInMs) ? outcome.retryInMs : 0);
-        } else item.failure = classify(outcome.error);
+        } else {
+          item.failure = classify(outcome.error);
+          item.error = outcome.error;
+        }
       });
     }
     for (let n = 0; n < limit; n++) {
@@ -368,27 +367,29 @@ export class BatchProcessor {
     };
   }
 
-  /** Retries an infrastructure step (DLQ produce, Redis) until it succeeds or we shut down. */
+  /**
+   * Retries an infrastructure step (DLQ produce, Redis) with libs/retry until it succeeds or we
+   * shut down (then it throws). The backoff grows as the records' does, up to maxAttempts doublings.
+   */
   private async untilDone(what: string, ctx: ProcessContext, step: () => Promise<void>): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await step();
-        return;
-      } catch (err) {
-        if (ctx.signal.aborted) throw err;
-        const failure = classify(err);
-        this.opts.metrics.retry(failure.code);
-        this.opts.logger.warn({ err, attempt }, `could not ${what}; retrying`);
-        await this.backoff(Math.min(attempt, this.opts.retryPolicy.maxAttempts), ctx);
-      }
-    }
+    const { baseMs, capMs, maxAttempts } = this.opts.retryPolicy;
+    await retry(step, {
+      policy: { baseMs, capMs: Math.min(capMs, baseMs * 2 ** (maxAttempts - 1)), maxAttempts: Number.MAX_SAFE_INTEGER },
+      signal: ctx.signal,
+      isRetryable: () => true,
+      onRetry: ({ error, attempt }) => {
+        this.opts.metrics.retry(classify(error).code);
+        this.opts.logger.warn({ err: error, attempt }, `could not ${what}; retrying`);
+      },
+      sleep: async (ms) => {
+        await this.wait(ms, ctx);
+        ctx.signal.throwIfAborted();
+      },
+      ...(this.opts.random ? { random: this.opts.random } : {}),
+    });
   }
 
-  /** Sleeps the backoff in short slices, heartbeating so the group keeps the partition. */
-  private async backoff(attempt: number, ctx: ProcessContext): Promise<void> {
-    await this.wait(backoffDelay(attempt, this.opts.retryPolicy, this.opts.random), ctx);
-  }
-
+  /** Sleeps in short slices, heartbeating so the group keeps the partition. */
   private async wait(ms: number, ctx: ProcessContext): Promise<void> {
     let remaining = ms;
     while (remaining > 0 && !ctx.signal.aborted) {

@@ -39,10 +39,12 @@ function retryAfterMs(err: unknown): number | undefined {
 }
 
 /**
- * The jittered backoff, but never shorter than the sink asked us to wait (capped by the
- * policy's cap, so a hostile Retry-After cannot park the partition for hours).
+ * The delay before trying again after `err` failed the `attempt`-th call: the jittered backoff,
+ * but never shorter than the sink asked us to wait (RateLimitedError.retryAfterMs), capped by the
+ * policy's cap so a hostile Retry-After cannot park the partition for hours. Every retry loop of
+ * the mesh waits this long (retry() here, the runtime's in-place record retries).
  */
-function nextDelay(err: unknown, attempt: number, policy: RetryPolicy, random: () => number): number {
+export function retryDelay(err: unknown, attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
   const backoff = backoffDelay(attempt, policy, random);
   const askedFor = retryAfterMs(err);
   return askedFor === undefined ? backoff : Math.max(backoff, Math.min(Math.ceil(askedFor), policy.capMs));
@@ -66,7 +68,7 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, options: Ret
       if (isProgrammerError(error) || !isRetryable(error)) throw error;
       if (attempt >= policy.maxAttempts) throw new RetryExhaustedError(attempt, error);
       if (signal?.aborted) throw new RetryAbortedError(attempt, error, signal.reason);
-      const delayMs = nextDelay(error, attempt, policy, random);
+      const delayMs = retryDelay(error, attempt, policy, random);
       onRetry?.({ error, attempt, delayMs });
       try {
         await sleep(delayMs, signal);
