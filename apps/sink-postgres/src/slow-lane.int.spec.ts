@@ -7,21 +7,14 @@
 //   its partitions at half its rate never waits.
 // - Records parked by an older router (no lane headers) are drained after the upgrade.
 import { rmSync } from 'node:fs';
-import path from 'node:path';
-import { readConfigFile } from '@ingest-mesh/config-file';
 import { DLQ_HEADERS, headerString } from '@ingest-mesh/kafka-runtime';
-import { freePort, spawnRouter, stopChild, waitFor, type RouterProcess } from '@ingest-mesh/testing';
+import { freePort, readShippedLimits, spawnRouter, stopChild, waitFor, type RouterProcess, type TenantLimits as Limits } from '@ingest-mesh/testing';
 import type { KafkaMessage } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, SinkPgRun } from './test-support/sink-pg-run.js';
+import { SinkPgRun } from './test-support/sink-pg-run.js';
 
 const AT = '2025-03-01T12:00:00.000Z';
 const ROUTER_DLQ = 'dlq.ingest-router';
-
-interface Limits {
-  ratePerSec: number;
-  burst: number;
-}
 
 describe('the slow lane: over-rate means later, never stranded', () => {
   const sinkName = `t${Math.random().toString(36).slice(2, 10)}-pg`;
@@ -52,8 +45,8 @@ describe('the slow lane: over-rate means later, never stranded', () => {
   };
 
   beforeAll(async () => {
-    const config = (await readConfigFile(path.join(REPO_ROOT, 'apps/ingest-router/config/router.yaml'))) as { tenants: { acme: Limits; globex: Limits } };
-    shipped = { acme: pick(config.tenants.acme), globex: pick(config.tenants.globex) };
+    const limits = new Map((await readShippedLimits()).map((t) => [t.from, { ratePerSec: t.ratePerSec, burst: t.burst }]));
+    shipped = { acme: limits.get('acme')!, globex: limits.get('globex')! };
     await r.start();
     const deferredTopic = `test.ingest.deferred.${r.run}`;
     await r.admin.createTopics({ topics: [{ topic: deferredTopic, numPartitions: 3, replicationFactor: -1 }], waitForLeaders: true });
@@ -242,6 +235,3 @@ describe('the slow lane: over-rate means later, never stranded', () => {
   }
 });
 
-function pick(l: Limits): Limits {
-  return { ratePerSec: l.ratePerSec, burst: l.burst };
-}

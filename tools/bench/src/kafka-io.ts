@@ -1,6 +1,6 @@
 // Kafka plumbing of the bench: topics, producing prepared messages (as fast as possible or at a
 // steady rate), and waiting until a consumer group has committed the end of a topic.
-import type { Admin, Message, Producer } from 'kafkajs';
+import type { Admin, Kafka, Message, Producer } from 'kafkajs';
 
 const CHUNK = 500;
 
@@ -48,6 +48,13 @@ export async function endOffsetTotal(admin: Admin, topic: string): Promise<numbe
   return (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
 }
 
+/** Records of `topic` the group has not committed yet (a partition without a commit counts whole). */
+export async function lagOf(admin: Admin, groupId: string, topic: string): Promise<number> {
+  const ends = await admin.fetchTopicOffsets(topic);
+  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  return ends.reduce((sum, end) => sum + Number(end.high) - Math.max(0, Number(committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? -1)), 0);
+}
+
 /** Polls until `groupId` committed the end of every partition of `topic`; returns when (epoch ms). */
 export async function waitCaughtUp(admin: Admin, groupId: string, topic: string, timeoutMs: number): Promise<number> {
   const deadline = Date.now() + timeoutMs;
@@ -90,4 +97,34 @@ export async function measureDrain(admin: Admin, groupId: string, topic: string,
     if (now > deadline) throw new Error(`${groupId} did not drain ${topic} within ${timeoutMs / 1000} s (${done} of ${total})`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** Records of `topic` per tenant (the part of the key before the first ':'), read from the beginning to the end offsets seen now. */
+export async function countByTenant(kafka: Kafka, admin: Admin, topic: string, timeoutMs = 120_000): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  const total = (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+  if (total === 0) return counts;
+  const consumer = kafka.consumer({ groupId: `${topic}.counter.${Date.now()}`, maxWaitTimeInMs: 200 });
+  await consumer.connect();
+  let seen = 0;
+  try {
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`read ${seen} of ${total} records of ${topic} within ${timeoutMs / 1000} s`)), timeoutMs);
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          const key = message.key?.toString('utf8') ?? '';
+          const tenant = key.slice(0, Math.max(0, key.indexOf(':')));
+          counts.set(tenant, (counts.get(tenant) ?? 0) + 1);
+          if (++seen >= total) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return counts;
 }

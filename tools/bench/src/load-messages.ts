@@ -30,13 +30,22 @@ export async function encodeRecord(catalog: SchemaCatalog, format: Format, p: Go
   return { key, value };
 }
 
-/** Every planned record as a message: duplicates are byte-for-byte copies of their original. */
-export async function encodePlan(catalog: SchemaCatalog, format: Format, plan: readonly Planned[], occurredAt: number): Promise<Message[]> {
+/**
+ * Every planned record as a message: duplicates are byte-for-byte copies of their original.
+ * With `timestamps`, message i carries timestamps[i] as its Kafka timestamp (when it was offered).
+ */
+export async function encodePlan(catalog: SchemaCatalog, format: Format, plan: readonly Planned[], occurredAt: number, timestamps?: readonly number[]): Promise<Message[]> {
   const out: Message[] = [];
   for (const p of plan) {
     if (p.kind === 'good') out.push(await encodeRecord(catalog, format, p, occurredAt));
-    else if (p.kind === 'dup') out.push(out[p.of]!);
+    else if (p.kind === 'dup') out.push({ key: out[p.of]!.key, value: out[p.of]!.value });
     else out.push({ key: 'bench:bad', value: Buffer.alloc(p.bytes, 0x7e) }); // '~~~~': neither JSON nor framed Avro
   }
-  return out;
+  return timestamps ? out.map((m, i) => ({ ...m, timestamp: String(timestamps[i]) })) : out;
+}
+
+/** A JSON envelope of a customer whose occurredAt is `now` (the send time: the latency phases). */
+export function stampedJson(tenant: string, id: string, name: string, now: number): Message {
+  const at = new Date(now).toISOString();
+  return { key: `${tenant}:customer:${id}`, value: JSON.stringify({ tenant, source: 'bench', entityType: 'customer', id, revision: 1, occurredAt: at, payload: { id, name, email: `${id}@example.com`, tier: 'pro', country: 'DE', createdAt: at } }) };
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { countKinds, planLoad, seeded } from './load-plan.js';
+import { peakPerKey } from './stats.js';
+import { backlogTimestamps, countKinds, planLoad, seeded, tenantsOf } from './load-plan.js';
+import { tenantsBelowLimit } from './tenant-limits.js';
 
 const base = { count: 10_000, size: 1024, tenants: 4, dupPct: 5, badPct: 1, seed: 42, run: 'r1', idPrefix: 'c' };
 
@@ -46,5 +48,34 @@ describe('planLoad', () => {
     expect(mean).toBeLessThan(0.52);
     expect(Math.min(...draws)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...draws)).toBeLessThan(1);
+  });
+
+  it('stamps a backlog so that each tenant was offered within its limit (the shipped 500/s, burst 1,000)', () => {
+    const plan = planLoad({ ...base, count: 40_000 });
+    const stamps = backlogTimestamps(plan.length, 4 * 500 * 0.8, 1_000_000);
+    expect(stamps.at(-1)).toBe(1_000_000);
+    expect(stamps[0]).toBe(1_000_000 - Math.round((39_999 * 1000) / 1600));
+    const peaks = peakPerKey(tenantsOf(plan), stamps, 2000);
+    expect(peaks.size).toBe(4);
+    for (const peak of peaks.values()) expect(peak).toBeLessThanOrEqual(1000);
+    // Offered as fast as it can be produced instead, each tenant would be far above its rate.
+    const fast = peakPerKey(tenantsOf(plan), backlogTimestamps(plan.length, 20_000, 1_000_000), 2000);
+    for (const peak of fast.values()) expect(peak).toBeGreaterThan(5000);
+  });
+
+  it('spreads a steady rate over enough tenants that each stays below its limit', () => {
+    expect(tenantsBelowLimit(5000, { ratePerSec: 500, burst: 1000 })).toBe(13);
+    expect(tenantsBelowLimit(2500, { ratePerSec: 500, burst: 1000 })).toBe(7);
+    expect(tenantsBelowLimit(100, { ratePerSec: 500, burst: 1000 })).toBe(1);
+  });
+
+  it('knows the tenant of every record: a duplicate its original\'s, a bad record none', () => {
+    const plan = planLoad(base);
+    const tenants = tenantsOf(plan);
+    plan.forEach((p, i) => {
+      if (p.kind === 'good') expect(tenants[i]).toBe(p.tenant);
+      if (p.kind === 'dup') expect(tenants[i]).toBe(tenants[p.of]);
+      if (p.kind === 'bad') expect(tenants[i]).toBeUndefined();
+    });
   });
 });

@@ -33,18 +33,22 @@ export const tenantName = (run: string, n: number) => `bench-${run}-t${n}`;
 /** Around this many bytes of a record are not the name (envelope and other fields). */
 const FIXED_BYTES = 160;
 
+/** A customer's name padded so that its record is about `size` bytes. */
+export function paddedName(i: number, size: number): string {
+  return `Customer ${i} ${'x'.repeat(Math.max(1, size - FIXED_BYTES))}`;
+}
+
 export function planLoad(o: LoadOptions): Planned[] {
   const random = seeded(o.seed);
   const plan: Planned[] = [];
   const good: number[] = [];
-  const pad = 'x'.repeat(Math.max(1, o.size - FIXED_BYTES));
   for (let i = 0; i < o.count; i++) {
     const roll = random() * 100;
     if (roll < o.badPct) plan.push({ kind: 'bad', bytes: Math.max(8, Math.min(o.size, 64)) });
     else if (roll < o.badPct + o.dupPct && good.length > 0) plan.push({ kind: 'dup', of: good[Math.floor(random() * good.length)]! });
     else {
       good.push(i);
-      plan.push({ kind: 'good', tenant: tenantName(o.run, Math.floor(random() * o.tenants)), id: `${o.idPrefix}${i}`, revision: 1, name: `Customer ${i} ${pad}` });
+      plan.push({ kind: 'good', tenant: tenantName(o.run, Math.floor(random() * o.tenants)), id: `${o.idPrefix}${i}`, revision: 1, name: paddedName(i, o.size) });
     }
   }
   return plan;
@@ -54,4 +58,26 @@ export function countKinds(plan: readonly Planned[]): Record<Planned['kind'], nu
   const counts = { good: 0, dup: 0, bad: 0 };
   for (const p of plan) counts[p.kind] += 1;
   return counts;
+}
+
+/**
+ * Kafka timestamps for a backlog: records offered before the router starts, at `totalPerSec`
+ * evenly (the last at `endMs`), so each of the load's tenants (drawn uniformly) was offered at
+ * its share of that rate. The router judges a tenant's rate by these timestamps, so draining
+ * such a backlog as fast as it can parks nothing (a catch-up, not a tenant over its rate).
+ */
+export function backlogTimestamps(count: number, totalPerSec: number, endMs: number): number[] {
+  return Array.from({ length: count }, (_, i) => endMs - Math.round(((count - 1 - i) * 1000) / totalPerSec));
+}
+
+/** The tenant of each record of the plan (a duplicate: its original's; bad records: none). */
+export function tenantsOf(plan: readonly Planned[]): (string | undefined)[] {
+  return plan.map((p) => {
+    if (p.kind === 'good') return p.tenant;
+    if (p.kind === 'dup') {
+      const of = plan[p.of];
+      return of?.kind === 'good' ? of.tenant : undefined;
+    }
+    return undefined;
+  });
 }

@@ -6,7 +6,13 @@
 //   3. ingest-router drains it (dedupe on) to two sink topics;
 //   4. sink-postgres drains its topic;  baseline: COPY of as many rows  → rows/s vs. COPY
 //   5. sink-search drains its topic;                                     → docs/s
-//   6. steady load at --rate for --duration with all three running: produce → row latency.
+//   6. steady load at --rate for --duration with all three running: produce → row latency;
+//   7. fairness: tenant B at half its rate alone, then with tenant A at five times its rate on the
+//      same partitions: B's latency both ways, and how long until all of A's records are in the sinks.
+// Every tenant has the shipped rate limits (apps/ingest-router/config/router.yaml, tenant-limits.ts).
+// Phases 2–6 measure the router, not the limit: the backlog of 1–5 was offered within every
+// tenant's limit (its Kafka timestamps, backlogTimestamps) and the steady load is spread over
+// enough tenants that each is below its rate. Tenant A of phase 7 is over its rate.
 // Writes dist/bench/<time>.json and .md and prints the Markdown.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,18 +20,20 @@ import path from 'node:path';
 import { registerSchemas, SchemaCatalog } from '@ingest-mesh/avro';
 import { freePort, REPO_ROOT, spawnRouter } from '@ingest-mesh/testing';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
 import pg from 'pg';
 import { spawnApp, stopApp, track, waitReady, type AppProcess } from './apps.js';
 import { copyCustomers, passthrough } from './baselines.js';
 import { hotspotsOfFile } from './cpu-profile.js';
-import { measureDrain, produceAll, produceAtRate, waitCaughtUp } from './kafka-io.js';
-import { encodePlan } from './load-messages.js';
-import { countKinds, planLoad, tenantName } from './load-plan.js';
+import { fairnessRows, type FairnessResult } from './fairness.js';
+import { countByTenant, endOffsetTotal, lagOf, measureDrain, produceAll, produceAtRate, waitCaughtUp } from './kafka-io.js';
+import { encodePlan, stampedJson } from './load-messages.js';
+import { backlogTimestamps, countKinds, paddedName, planLoad, tenantName, tenantsOf } from './load-plan.js';
 import { parseBenchOptions, USAGE, type BenchOptions } from './options.js';
 import { ProcSampler, type ProcUsage } from './proc-sampler.js';
 import { markdownTable, type Row } from './report.js';
-import { distribution, perSecond } from './stats.js';
+import { distribution, peakPerKey, perSecond } from './stats.js';
+import { readShippedLimits, SHIPPED_ROUTER_CONFIG, tenantsBelowLimit } from './tenant-limits.js';
 
 const env = {
   brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
@@ -78,12 +86,30 @@ try {
   await pool.query(`CREATE SCHEMA "${schema}"`);
   log(`run ${run}, seed ${opts.seed} (repeat with --seed ${opts.seed}): ${opts.records} records of ~${opts.size} B, ${opts.format}, ${opts.tenants} tenants, ${opts.dupPct} % duplicates, ${opts.badPct} % bad`);
 
-  // 1. The load, on the raw topic the router will read.
+  // The shipped tenant limits: every bench tenant and A get the first shipped tenant's, B the second's.
+  const shipped = await readShippedLimits();
+  const limit = shipped[0]!;
+  const limitB = shipped[1 % shipped.length]!;
+  const windowMs = (limit.burst / limit.ratePerSec) * 1000;
+  const steadyTenants = tenantsBelowLimit(opts.rate, limit);
+  // The fairness phase's control: A's volume (5 × its rate) from tenants each below its rate.
+  const controlTenants = tenantsBelowLimit(5 * limit.ratePerSec, limit);
+  const fair = { a: `bench-${run}-a`, b: `bench-${run}-b` };
+  const limitsNote = `tenant limits as shipped (${path.relative(REPO_ROOT, SHIPPED_ROUTER_CONFIG)}: ${shipped.map((t) => `${t.from} ${t.ratePerSec}/s, burst ${t.burst}`).join('; ')})`;
+  log(`${limitsNote}: ${opts.tenants} backlog tenants and ${steadyTenants} steady tenants with ${limit.from}'s, fairness A ${limit.from}'s, B ${limitB.from}'s`);
+
+  // 1. The load, on the raw topic the router will read: a backlog, offered before the router
+  //    starts at 80 % of each tenant's rate (its Kafka timestamps), so that draining it parks nothing.
   const plan = planLoad({ count: opts.records, size: opts.size, tenants: opts.tenants, dupPct: opts.dupPct, badPct: opts.badPct, seed: opts.seed, run, idPrefix: 'c' });
   const kinds = countKinds(plan);
-  const messages = await encodePlan(catalog, opts.format, plan, Date.now());
+  const backlogPerSec = opts.tenants * limit.ratePerSec * 0.8;
+  const stamps = backlogTimestamps(plan.length, backlogPerSec, Date.now());
+  const backlogPeak = Math.max(0, ...peakPerKey(tenantsOf(plan), stamps, windowMs).values());
+  const messages = await encodePlan(catalog, opts.format, plan, Date.now(), stamps);
+  log(`backlog offered over ${Math.round(plan.length / backlogPerSec)} s of record time: at most ${backlogPeak} records of a tenant per ${windowMs / 1000} s (its burst ${limit.burst})`);
   const rawTopic = `test.ingest.raw.${run}`; // spawnRouter's name for the run's raw topic
-  await admin.createTopics({ topics: [rawTopic, topics.passthrough, topics.pg, topics.search].map((topic) => ({ topic, numPartitions: opts.partitions, replicationFactor: -1 })), waitForLeaders: true });
+  const deferredTopic = `test.ingest.deferred.${run}`; // and for its slow lane
+  await admin.createTopics({ topics: [rawTopic, deferredTopic, topics.passthrough, topics.pg, topics.search].map((topic) => ({ topic, numPartitions: opts.partitions, replicationFactor: -1 })), waitForLeaders: true });
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   const producedMs = await phase('producing the load', {}, () => produceAll(producer, rawTopic, messages));
@@ -93,15 +119,35 @@ try {
   const base = await phase('baseline: kafkajs passthrough', { bench: process.pid }, () => passthrough(kafka, admin, rawTopic, topics.passthrough, groups.passthrough));
 
   // 3. The router drains the same records: validate, dedupe (Redis), route to both sinks.
-  const tenants = Object.fromEntries(Array.from({ length: opts.tenants }, (_, n) => [tenantName(run, n), { ratePerSec: 1_000_000, burst: 1_000_000 }]));
+  const limits = (l: typeof limit) => ({ ratePerSec: l.ratePerSec, burst: l.burst });
+  const tenants = {
+    ...Object.fromEntries(Array.from({ length: Math.max(opts.tenants, steadyTenants, controlTenants) }, (_, n) => [tenantName(run, n), limits(limit)])),
+    [fair.a]: limits(limit),
+    [fair.b]: limits(limitB),
+  };
   const routerPort = await freePort();
-  const spawned = await spawnRouter({ run, port: routerPort, config: { tenants, entityTypes: { customer: { sinks: [sinks.pg, sinks.search] } } }, env: { ...secrets, LOG_LEVEL: 'warn' }, nodeArgs });
+  const spawned = await spawnRouter({
+    run,
+    port: routerPort,
+    config: { tenants, entityTypes: { customer: { sinks: [sinks.pg, sinks.search] } } },
+    // The slow lane's waiting records counted every second (default 5 s) for the fairness phase.
+    env: { ...secrets, LOG_LEVEL: 'warn', ROUTER_LANE_SAMPLE_MS: '1000' },
+    nodeArgs,
+  });
   routerConfigFile = spawned.configFile;
   const router = track('ingest-router', spawned.child, routerPort);
   apps.push(router);
   await waitReady(router);
   const routed = await phase('ingest-router', { 'ingest-router': router.child.pid }, () => measureDrain(admin, spawned.groupId, rawTopic, 900_000));
-  rows.push({ what: 'ingest-router throughput (1 process, dedupe on)', value: perSecond(routed.count, routed.ms), unit: 'records/s', baseline: { name: 'kafkajs passthrough', value: base.perSec }, target: { value: 20_000, atLeast: true }, note: `${opts.format}, ~${opts.size} B` });
+  const parkedBacklog = await endOffsetTotal(admin, deferredTopic);
+  rows.push({
+    what: 'ingest-router throughput (1 process, dedupe on)',
+    value: perSecond(routed.count, routed.ms),
+    unit: 'records/s',
+    baseline: { name: 'kafkajs passthrough', value: base.perSec },
+    target: { value: 20_000, atLeast: true },
+    note: `${opts.format}, ~${opts.size} B; a backlog of ${opts.tenants} tenants offered at ≤ ${backlogPeak} per ${windowMs / 1000} s each (burst ${limit.burst}): ${parkedBacklog} parked`,
+  });
 
   // 4. sink-postgres drains its topic; then the COPY baseline with as many rows.
   const sinkEnv = { ...secrets, LOG_LEVEL: 'warn', MESH_CONTROL_TOPIC: `test.mesh.control.router.${run}` };
@@ -122,25 +168,31 @@ try {
 
   // 6. Steady load with everything running: produce time (occurredAt) → the row's write.
   const steadyCount = opts.rate * opts.durationSec;
-  const steadyPlan = planLoad({ count: steadyCount, size: opts.size, tenants: opts.tenants, dupPct: 0, badPct: 0, seed: opts.seed + 1, run, idPrefix: 'lat-' });
+  // Spread over enough tenants that each is offered at most 80 % of its rate: the latency of the router, not of the limit.
+  const steadyPlan = planLoad({ count: steadyCount, size: opts.size, tenants: steadyTenants, dupPct: 0, badPct: 0, seed: opts.seed + 1, run, idPrefix: 'lat-' });
   const pids = { 'ingest-router': router.child.pid, 'sink-postgres': pgSink.child.pid, 'sink-search': searchSink.child.pid };
   const steady = await phase(`steady ${opts.rate}/s`, pids, async () => {
     // JSON envelopes, so occurredAt is the send time of each tick without an encode per record.
     const ms = await produceAtRate(producer, rawTopic, (i, now) => {
       const p = steadyPlan[i] as Extract<(typeof steadyPlan)[number], { kind: 'good' }>;
-      return { key: `${p.tenant}:customer:${p.id}`, value: JSON.stringify({ tenant: p.tenant, source: 'bench', entityType: 'customer', id: p.id, revision: 1, occurredAt: new Date(now).toISOString(), payload: { id: p.id, name: p.name, email: `${p.id}@example.com`, tier: 'pro', country: 'DE', createdAt: new Date(now).toISOString() } }) };
+      return stampedJson(p.tenant, p.id, p.name, now);
     }, steadyCount, opts.rate);
     await waitCaughtUp(admin, spawned.groupId, rawTopic, 300_000);
     await waitCaughtUp(admin, groups.pg, topics.pg, 300_000);
     return ms;
   });
-  const latencies = (await pool.query<{ ms: number }>(`SELECT (EXTRACT(EPOCH FROM (updated_at - occurred_at)) * 1000)::float8 AS ms FROM "${schema}".customers WHERE id LIKE 'lat-%'`)).rows.map((r) => r.ms);
-  const lat = distribution(latencies);
+  const lat = distribution(await latencies(pool, undefined, 'lat-'));
   const achieved = perSecond(steadyCount, steady);
-  const note = `${Math.round(achieved)} records/s offered for ${opts.durationSec} s (JSON envelopes stamped at send), ${lat.count} rows`;
+  const parkedSteady = (await endOffsetTotal(admin, deferredTopic)) - parkedBacklog;
+  const note = `${Math.round(achieved)} records/s offered for ${opts.durationSec} s (JSON envelopes stamped at send) over ${steadyTenants} tenants (~${Math.round(achieved / steadyTenants)}/s each, limit ${limit.ratePerSec}/s): ${parkedSteady} parked; ${lat.count} rows`;
   rows.push({ what: 'end to end p50 (produce → sink-postgres write)', value: lat.p50, unit: 'ms', note });
   rows.push({ what: 'end to end p95', value: lat.p95, unit: 'ms' });
   rows.push({ what: 'end to end p99', value: lat.p99, unit: 'ms', target: { value: 250, atLeast: false } });
+
+  // 7. Fairness: B at half its rate alone, then with A at five times its rate, on the same partitions.
+  await waitCaughtUp(admin, groups.search, topics.search, 300_000);
+  const fairness = await phase('fairness', pids, () => fairnessPhase(pool, producer, rawTopic, deferredTopic, spawned.groupId, `http://127.0.0.1:${routerPort}`, fair, limit, limitB, controlTenants));
+  rows.push(...fairnessRows(fairness));
   await pool.end();
   await producer.disconnect();
 
@@ -154,6 +206,8 @@ try {
     '',
     `${opts.records} records of ~${opts.size} B (${opts.format}; ${kinds.good} good, ${kinds.dup} duplicates, ${kinds.bad} bad), ${opts.tenants} tenants, ${opts.partitions} partitions; the whole stack and the apps on this machine (${(await import('node:os')).cpus().length} cores).`,
     '',
+    `Every tenant has the ${limitsNote}. The throughput phases drain a backlog offered within each tenant's limit (Kafka timestamps at 80 % of its rate), the steady phase is spread over ${steadyTenants} tenants below their rate; in the fairness phase tenant A is offered ${fairness.a.offeredPerSec}/s (${fairness.a.offeredPerSec / fairness.a.ratePerSec}× its rate) for ${fairness.a.offeredSec} s and tenant B ${fairness.b.offeredPerSec}/s for ${fairness.b.offeredSec} s: alone, with A's volume from ${fairness.control.tenants} tenants within their rate (control), and with A.`,
+    '',
     markdownTable(rows),
     '',
     `Baselines measured in the same run: kafkajs passthrough ${Math.round(base.perSec)} records/s (${base.count} records in ${base.ms} ms); COPY ${Math.round(copy.perSec)} rows/s (${copy.count} rows in ${copy.ms} ms).`,
@@ -166,7 +220,8 @@ try {
   const out = path.join(REPO_ROOT, 'dist/bench');
   mkdirSync(out, { recursive: true });
   const stamp = new Date().toISOString().replaceAll(':', '-').slice(0, 19);
-  writeFileSync(path.join(out, `${stamp}.json`), JSON.stringify({ run, options: opts, kinds, rows, baselines: { passthrough: base, copy }, usage: Object.fromEntries(usage) }, null, 2));
+  writeFileSync(path.join(out, `${stamp}.json`), JSON.stringify({ run, options: opts, kinds, limits: shipped, rows, baselines: { passthrough: base, copy }, fairness, usage: Object.fromEntries(usage) }, null, 2));
+  if (fairness.a.rows !== fairness.a.records || fairness.a.docs !== fairness.a.records || fairness.b.parked > 0) process.exitCode = 1;
   writeFileSync(path.join(out, `${stamp}.md`), `${md}\n`);
   console.log(`\n${md}\n\nWritten to dist/bench/${stamp}.json and .md`);
 } catch (err) {
@@ -175,6 +230,121 @@ try {
   process.exitCode = 1;
 } finally {
   await cleanUp();
+}
+
+/** Produce → row latencies (ms) of the rows of `tenant` (any, if undefined) whose id starts with `prefix`. */
+async function latencies(pool: pg.Pool, tenant: string | undefined, prefix: string): Promise<number[]> {
+  const { rows: found } = await pool.query<{ ms: number }>(
+    `SELECT (EXTRACT(EPOCH FROM (updated_at - occurred_at)) * 1000)::float8 AS ms FROM "${schema}".customers WHERE id LIKE $1 AND ($2::text IS NULL OR tenant = $2)`,
+    [`${prefix}%`, tenant ?? null],
+  );
+  return found.map((r) => r.ms);
+}
+
+async function rowCount(pool: pg.Pool, tenant: string, prefix: string): Promise<number> {
+  const { rows: found } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM "${schema}".customers WHERE tenant = $1 AND id LIKE $2`, [tenant, `${prefix}%`]);
+  return Number(found[0]?.n ?? 0);
+}
+
+/** Documents of a tenant's customer index (every one of its ids; the index is the run's). */
+async function docCount(tenant: string): Promise<number> {
+  const index = `${indexPrefix}${tenant}-customer`;
+  await fetch(`${env.search}/${index}/_refresh`, { method: 'POST' }).catch(() => undefined);
+  const res = await fetch(`${env.search}/${index}/_count`).catch(() => undefined);
+  return res?.status === 200 ? ((await res.json()) as { count: number }).count : 0;
+}
+
+async function until(what: string, done: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await done()) return true;
+    if (Date.now() > deadline) {
+      log(`${what}: not within ${Math.round(timeoutMs / 1000)} s`);
+      return false;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/**
+ * Phase 7. B offered half its rate for --fair-duration seconds alone; then again, with A offered
+ * five times its rate for the first half of that. B's latency both times (produce → row); from
+ * A's first record until all of A's rows and documents are in the sinks; what each had parked.
+ */
+async function fairnessPhase(
+  pool: pg.Pool,
+  producer: Producer,
+  rawTopic: string,
+  deferredTopic: string,
+  routerGroup: string,
+  routerUrl: string,
+  fair: { a: string; b: string },
+  limitA: { ratePerSec: number; burst: number },
+  limitB: { ratePerSec: number; burst: number },
+  controlTenants: number,
+): Promise<FairnessResult> {
+  const bPerSec = limitB.ratePerSec / 2;
+  const aPerSec = limitA.ratePerSec * 5;
+  const aSec = opts.fairSec / 2;
+  const bCount = Math.round(bPerSec * opts.fairSec);
+  const aCount = Math.round(aPerSec * aSec);
+  const b = (prefix: string) => produceAtRate(producer, rawTopic, (i, now) => stampedJson(fair.b, `${prefix}${i}`, paddedName(i, opts.size), now), bCount, bPerSec);
+  const bArrived = (prefix: string) => until(`B's ${prefix} rows`, async () => (await rowCount(pool, fair.b, prefix)) >= bCount, 120_000);
+
+  const parkedBefore = await endOffsetTotal(admin, deferredTopic);
+  log(`fairness: B (${fair.b}) alone at ${bPerSec}/s for ${opts.fairSec} s`);
+  await b('fb1-');
+  await bArrived('fb1-');
+  const alone = distribution(await latencies(pool, fair.b, 'fb1-'));
+
+  // Control: the same volume as A's, from tenants each below its rate (nothing to park).
+  log(`fairness: B at ${bPerSec}/s for ${opts.fairSec} s with ${aPerSec}/s for ${aSec} s from ${controlTenants} tenants within their rate (control)`);
+  const controlDone = produceAtRate(producer, rawTopic, (i, now) => stampedJson(tenantName(run, i % controlTenants), `fc-${i}`, paddedName(i, opts.size), now), aCount, aPerSec);
+  await b('fbc-');
+  await bArrived('fbc-');
+  const withControl = distribution(await latencies(pool, fair.b, 'fbc-'));
+  await controlDone;
+  await until('the control load in PostgreSQL', async () => {
+    const { rows: found } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM "${schema}".customers WHERE id LIKE 'fc-%'`);
+    return Number(found[0]?.n ?? 0) >= aCount;
+  }, 300_000);
+  await waitCaughtUp(admin, groups.search, topics.search, 300_000);
+  const parkedBeforeA = await endOffsetTotal(admin, deferredTopic);
+
+  log(`fairness: B at ${bPerSec}/s for ${opts.fairSec} s with A (${fair.a}) at ${aPerSec}/s for ${aSec} s: ${aCount} records`);
+  let maxWaiting = 0;
+  let maxRawLag = 0;
+  let [waitingNow, rawLagNow, ticks] = [0, 0, 0];
+  const started = Date.now();
+  const watching = setInterval(() => {
+    void fetch(`${routerUrl}/health/detailed`)
+      .then(async (res) => ((await res.json()) as { deferred?: { tenants: Record<string, { waiting: number }> } }).deferred?.tenants[fair.a]?.waiting ?? 0)
+      .then((w) => (maxWaiting = Math.max(maxWaiting, (waitingNow = w))))
+      .catch(() => undefined);
+    void lagOf(admin, routerGroup, rawTopic)
+      .then((lag) => (maxRawLag = Math.max(maxRawLag, (rawLagNow = lag))))
+      .catch(() => undefined);
+    // A timeline in the log: the router's backlog on the raw topic, A's records waiting on the slow lane.
+    if (++ticks % 4 === 0) log(`fairness t+${Math.round((Date.now() - started) / 1000)}s: raw backlog ${rawLagNow}, A waiting ${waitingNow}`);
+  }, 500);
+  let allInSinksMs: number | null = null;
+  const aDone = (async () => {
+    await produceAtRate(producer, rawTopic, (i, now) => stampedJson(fair.a, `fa-${i}`, paddedName(i, opts.size), now), aCount, aPerSec);
+    const timeoutMs = ((aCount / limitA.ratePerSec) * 3 + 120) * 1000;
+    if (await until("all of A's rows and documents", async () => (await rowCount(pool, fair.a, 'fa-')) >= aCount && (await docCount(fair.a)) >= aCount, timeoutMs)) allInSinksMs = Date.now() - started;
+  })();
+  await b('fb2-');
+  await bArrived('fb2-');
+  const withA = distribution(await latencies(pool, fair.b, 'fb2-'));
+  log(`fairness: B done (p99 ${Math.round(withA.p99)} ms, alone ${Math.round(alone.p99)} ms); waiting for all of A's records in the sinks`);
+  await aDone;
+  clearInterval(watching);
+  const parked = await countByTenant(kafka, admin, deferredTopic);
+  return {
+    a: { tenant: fair.a, ...limitA, offeredPerSec: aPerSec, offeredSec: aSec, records: aCount, parked: parked.get(fair.a) ?? 0, maxWaiting, maxRawLag, allInSinksMs, rows: await rowCount(pool, fair.a, 'fa-'), docs: await docCount(fair.a) },
+    b: { tenant: fair.b, ratePerSec: limitB.ratePerSec, offeredPerSec: bPerSec, offeredSec: opts.fairSec, alone, withControl, withA, parked: parked.get(fair.b) ?? 0 },
+    control: { tenants: controlTenants, perSec: aPerSec, records: aCount, parked: parkedBeforeA - parkedBefore },
+  };
 }
 
 /** Each app's hotspots (self time) from its CPU profile, as Markdown. */

@@ -11,6 +11,8 @@ export interface BenchOptions {
   format: Format;
   rate: number;
   durationSec: number;
+  /** Seconds B is offered in each half of the fairness phase (A: half of that). */
+  fairSec: number;
   partitions: number;
   seed: number;
   /** Run the apps with --cpu-prof and report where their time went. */
@@ -18,7 +20,8 @@ export interface BenchOptions {
 }
 
 export const USAGE = `npm run bench -- [--records N] [--size BYTES] [--tenants N] [--dup PCT] [--bad PCT]
-                    [--format avro|json] [--rate PER_SEC] [--duration SEC] [--partitions N] [--seed N] [--profile]
+                    [--format avro|json] [--rate PER_SEC] [--duration SEC] [--fair-duration SEC]
+                    [--partitions N] [--seed N] [--profile]
   --records     records for the throughput phases (default 40000)
   --size        bytes per record, about (default 1024)
   --tenants     tenants the records are spread over (default 4)
@@ -26,6 +29,8 @@ export const USAGE = `npm run bench -- [--records N] [--size BYTES] [--tenants N
   --format      envelope format on the raw topic (default avro)
   --rate        records/s of the steady phase that measures end-to-end latency (default 5000)
   --duration    seconds of the steady phase (default 20)
+  --fair-duration  seconds tenant B is offered half its rate, alone and then with tenant A offered
+                five times its rate for the first half of it (default 20)
   --partitions  partitions of the run's topics (default 4)
   --seed        of the load plan (default: random, printed)
   --profile     run the apps with node --cpu-prof; the report lists each app's hotspots`;
@@ -42,6 +47,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       format: { type: 'string' },
       rate: { type: 'string' },
       duration: { type: 'string' },
+      'fair-duration': { type: 'string' },
       partitions: { type: 'string' },
       seed: { type: 'string' },
       profile: { type: 'boolean' },
@@ -68,6 +74,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     format,
     rate: int('rate', 5000, 1, 1_000_000),
     durationSec: int('duration', 20, 1, 3600),
+    fairSec: int('fair-duration', 20, 2, 3600),
     partitions: int('partitions', 4, 1, 256),
     seed: int('seed', Math.floor(Math.random() * 2 ** 31), 0, 2 ** 31),
     profile: values.profile ?? false,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { distribution, percentile, perSecond, ratio } from './stats.js';
+import { distribution, peakPerKey, peakPerWindow, percentile, perSecond, ratio } from './stats.js';
 
 describe('stats', () => {
   it('takes nearest-rank percentiles', () => {
@@ -20,5 +20,11 @@ describe('stats', () => {
     expect(ratio(2500, 10000)).toBe(0.25);
     expect(ratio(1, 3)).toBe(0.33);
     expect(ratio(1, 0)).toBeNaN();
+  });
+
+  it('finds the most timestamps in any window, per key', () => {
+    expect(peakPerWindow([], 2000)).toBe(0);
+    expect(peakPerWindow([2000, 0, 1999, 1000, 5000], 2000)).toBe(3);
+    expect(peakPerKey(['a', 'b', 'a', undefined, 'a'], [0, 0, 1500, 1600, 2500], 2000)).toEqual(new Map([['a', 2], ['b', 1]]));
   });
 });

@@ -29,3 +29,27 @@ export function perSecond(count: number, ms: number): number {
 export function ratio(value: number, baseline: number): number {
   return baseline > 0 ? Math.round((value / baseline) * 100) / 100 : Number.NaN;
 }
+
+/** The most timestamps (ms) in any window [t, t + windowMs): the most offered at once. */
+export function peakPerWindow(timestamps: readonly number[], windowMs: number): number {
+  const sorted = [...timestamps].sort((a, b) => a - b);
+  let peak = 0;
+  let first = 0;
+  for (let last = 0; last < sorted.length; last++) {
+    while (sorted[last]! - sorted[first]! >= windowMs) first += 1;
+    peak = Math.max(peak, last - first + 1);
+  }
+  return peak;
+}
+
+/** Per key (a tenant), the peak of its timestamps in any window of `windowMs`. */
+export function peakPerKey(keys: readonly (string | undefined)[], timestamps: readonly number[], windowMs: number): Map<string, number> {
+  const byKey = new Map<string, number[]>();
+  keys.forEach((k, i) => {
+    if (k === undefined) return;
+    const list = byKey.get(k) ?? [];
+    list.push(timestamps[i]!);
+    byKey.set(k, list);
+  });
+  return new Map([...byKey].map(([k, ts]) => [k, peakPerWindow(ts, windowMs)]));
+}

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, REPO_ROOT } from '@ingest-mesh/testing';
+import { freePort, REPO_ROOT, stackEndpoints } from '@ingest-mesh/testing';
 import type { InfraName } from './schedule.js';
 
 const STACK_SH = path.join(REPO_ROOT, 'tools/stack/stack.sh');
@@ -38,7 +38,7 @@ export class ChaosStack {
       DATABASE_URL: `postgres://mesh@127.0.0.1:${postgres}/mesh`,
       REDIS_URL: `redis://127.0.0.1:${redis}`,
       SEARCH_URL: `http://127.0.0.1:${search}`,
-      SCHEMA_REGISTRY_URL: process.env.SCHEMA_REGISTRY_URL || 'http://127.0.0.1:8081/apis/ccompat/v7',
+      SCHEMA_REGISTRY_URL: stackEndpoints().SCHEMA_REGISTRY_URL,
     };
     const artifacts = process.env.MESH_STACK_ARTIFACTS ?? path.join(process.env.MESH_STACK_HOME ?? path.join(REPO_ROOT, '.stack'), 'artifacts');
     const stackEnv = {

@@ -1,5 +1,7 @@
 // `npm run chaos -- --short` as CI runs it: a stack of its own (never the shared one), one kill of
-// each app and one outage each of Kafka, PostgreSQL and Redis under load, then the reconciliation.
+// each app and one outage each of Kafka, PostgreSQL and Redis under load, one tenant offered a
+// burst above its shipped rate limit (parked on the router's slow lane, drained later), then the
+// reconciliation.
 // A failure here means the mesh lost or doubled records: the output names the seed to replay
 // (npm run chaos -- --seed N --short), the faults, and the identities affected.
 import { spawn } from 'node:child_process';
@@ -14,10 +16,14 @@ interface ChaosSummary {
   ids: number;
   applied: number;
   deadLettered: number;
+  parked: number;
+  waiting: number;
+  waitingRecords: number;
   lost: number;
   doubled: number;
   historyGaps: number;
   unexplainedDlq: number;
+  rateFindings: number;
 }
 
 function runChaos(args: string[]): Promise<{ code: number | null; output: string }> {
@@ -32,14 +38,17 @@ function runChaos(args: string[]): Promise<{ code: number | null; output: string
 }
 
 describe('chaos --short', () => {
-  it('under kills and outages, every record ends at its latest revision in the table, the history and the index exactly once, or in the DLQ with a reason', async () => {
+  it('under kills, outages and a tenant over its rate, every record ends at its latest revision in the table, the history and the index exactly once, or in the DLQ with a reason', async () => {
     const { code, output } = await runChaos(['--short', '--drain', '150']);
     const line = output.split('\n').find((l) => l.startsWith('chaos-summary: '));
     expect(line, output).toBeDefined();
     console.log(line); // the seed and the counts, in the test log, for the record
     const summary = JSON.parse(line!.slice('chaos-summary: '.length)) as ChaosSummary;
-    expect({ ...summary, output: summary.ok ? '' : output }).toMatchObject({ ok: true, lost: 0, doubled: 0, historyGaps: 0, unexplainedDlq: 0, output: '' });
+    expect({ ...summary, output: summary.ok ? '' : output }).toMatchObject({ ok: true, lost: 0, doubled: 0, historyGaps: 0, unexplainedDlq: 0, rateFindings: 0, output: '' });
     expect(summary.applied).toBe(summary.ids);
+    // The limit bit (the burst's excess was parked) and the slow lane drained: nothing still waits.
+    expect(summary.parked).toBeGreaterThan(0);
+    expect({ waiting: summary.waiting, waitingRecords: summary.waitingRecords }).toEqual({ waiting: 0, waitingRecords: 0 });
     // The poison records: each in the DLQ with its reason.
     expect(summary.deadLettered).toBeGreaterThanOrEqual(5);
     expect(code).toBe(0);

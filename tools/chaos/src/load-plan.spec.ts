@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { envelope, expectations, keyOf, planLoad } from './load-plan.js';
+import { envelope, expectations, keyOf, paceLoad, peakPerWindow, planBurst, planLoad } from './load-plan.js';
 
 const options = { seed: 9, ids: 40, revisions: 3, tenants: 2, dupPct: 10, poison: 3 };
 
@@ -47,5 +47,44 @@ describe('planLoad', () => {
     expect(Date.parse(v2.occurredAt)).toBeGreaterThan(Date.parse(v1.occurredAt));
     expect(v1.payload.email).toBe('c-1@example.com');
     expect(JSON.parse(envelope({ tenant: 't', id: 'p-0', revision: 1, dup: false, poison: true }, 0).value).payload.email).toBe('not-an-email');
+  });
+});
+
+describe('the burst and the pace', () => {
+  it('plans the burst as fresh ids of one tenant, every id at revision 1 before any at revision 2', () => {
+    const burst = planBurst({ tenant: 'chaos-t0', records: 3000, revisions: 2 });
+    expect(burst).toHaveLength(3000);
+    expect(new Set(burst.map((p) => p.tenant))).toEqual(new Set(['chaos-t0']));
+    expect(burst.every((p) => p.burst && !p.dup && !p.poison && p.id.startsWith('b-'))).toBe(true);
+    expect(burst.slice(0, 1500).every((p) => p.revision === 1)).toBe(true);
+    expect(burst.slice(1500).every((p) => p.revision === 2)).toBe(true);
+    expect(expectations(burst).get(keyOf('chaos-t0', 'b-1499'))).toEqual({ latest: 2, poison: false });
+    expect(planBurst({ tenant: 't', records: 5, revisions: 2 }).map((p) => `${p.id}@${p.revision}`)).toEqual(['b-0@1', 'b-1@1', 'b-2@1', 'b-0@2', 'b-1@2']);
+  });
+
+  it('paces the steady load over the duration and the burst at its rate from its start, each in its own order', () => {
+    const steady = planLoad({ ...options, dupPct: 0, poison: 0 }); // 120 records
+    const burst = planBurst({ tenant: 'chaos-t0', records: 100, revisions: 2 });
+    const paced = paceLoad(steady, 12_000, { records: burst, atMs: 3_000, ratePerSec: 200 });
+    expect(paced).toHaveLength(220);
+    expect(paced.map((p) => p.dueMs)).toEqual([...paced.map((p) => p.dueMs)].sort((a, b) => a - b));
+    expect(paced.filter((p) => !p.planned.burst).map((p) => p.planned)).toEqual(steady);
+    expect(paced.filter((p) => p.planned.burst).map((p) => p.planned)).toEqual(burst);
+    const burstDue = paced.filter((p) => p.planned.burst).map((p) => p.dueMs);
+    expect(burstDue[0]).toBe(3_000);
+    expect(burstDue.at(-1)).toBeCloseTo(3_000 + (99 * 1000) / 200);
+    // Within the burst's half second, the steady load goes on around it.
+    expect(paced.filter((p) => !p.planned.burst && p.dueMs >= 3_000 && p.dueMs < 3_500)).toHaveLength(5);
+    expect(paceLoad(steady, 12_000).map((p) => p.planned)).toEqual(steady);
+  });
+
+  it('finds the most timestamps in any window, in any order', () => {
+    expect(peakPerWindow([], 2000)).toBe(0);
+    expect(peakPerWindow([5], 2000)).toBe(1);
+    // 0, 1000, 1999 in one window [0, 2000); 2000 starts the next.
+    expect(peakPerWindow([2000, 0, 1999, 1000, 5000], 2000)).toBe(3);
+    const steady = Array.from({ length: 100 }, (_, i) => i * 100); // 10/s
+    expect(peakPerWindow(steady, 2000)).toBe(20);
+    expect(peakPerWindow([...steady, ...Array.from({ length: 50 }, () => 4321)], 2000)).toBe(70);
   });
 });

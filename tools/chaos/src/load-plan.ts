@@ -3,6 +3,8 @@
 // one), shuffled within a round; plus deliberate duplicates (byte-for-byte copies of a recent
 // record: the router must skip them) and poison records (an email the router's rules refuse:
 // they must end in dlq.ingest-router as VALIDATION_FAIL, never silently vanish).
+// On top of that steady load, one tenant gets a burst at several times its rate limit (planBurst,
+// paceLoad): the router must park the excess on its slow lane and route it later, in order.
 import { seeded, shuffle } from './random.js';
 
 export interface LoadOptions {
@@ -24,6 +26,8 @@ export interface Planned {
   dup: boolean;
   /** Refused by the router's rules: expected in the DLQ. */
   poison: boolean;
+  /** Part of the over-rate burst (planBurst). */
+  burst?: true;
 }
 
 export const tenantName = (n: number) => `chaos-t${n}`;
@@ -49,6 +53,65 @@ export function planLoad(o: LoadOptions): Planned[] {
   // Set collisions can leave fewer poison ids than asked: add the rest at the end.
   while (poisoned < o.poison) plan.push({ tenant: tenantOf(poisoned), id: `p-${poisoned++}`, revision: 1, dup: false, poison: true });
   return plan;
+}
+
+export interface BurstOptions {
+  tenant: string;
+  records: number;
+  revisions: number;
+}
+
+/**
+ * The burst: `records` records of fresh ids b-0, b-1, … of one tenant, all ids at revision 1,
+ * then all at 2, … — so once the tenant's limit bites, later revisions of a key whose earlier
+ * one is waiting on the slow lane must wait behind it (key-waiting).
+ */
+export function planBurst(o: BurstOptions): Planned[] {
+  const ids = Math.ceil(o.records / o.revisions);
+  const plan: Planned[] = [];
+  for (let revision = 1; revision <= o.revisions; revision++) {
+    for (let n = 0; n < ids && plan.length < o.records; n++) plan.push({ tenant: o.tenant, id: `b-${n}`, revision, dup: false, poison: false, burst: true });
+  }
+  return plan;
+}
+
+/** How big and how fast the burst is, from the limits of the tenant it is offered to. */
+export const BURST_SHAPE = {
+  /** Records, as a multiple of the tenant's burst (3 × 1,000 with the shipped limits). */
+  timesBurst: 3,
+  /** Offered rate, as a multiple of the tenant's ratePerSec (4 × 500/s = 2,000/s, 1.5 s). */
+  timesRate: 4,
+  /** When, as a fraction of the load's duration: early enough that the slow lane drains within the load. */
+  atFraction: 0.35,
+} as const;
+
+export interface Paced {
+  planned: Planned;
+  /** Milliseconds after the start of the load when it is due to be sent. */
+  dueMs: number;
+}
+
+/**
+ * The send schedule: the steady load evenly over `loadMs`, the burst (if any) from `atMs` at
+ * `ratePerSec`, merged by due time (steady first on a tie). Each part keeps its own order, so a
+ * key's revisions stay in order.
+ */
+export function paceLoad(steady: readonly Planned[], loadMs: number, burst?: { records: readonly Planned[]; atMs: number; ratePerSec: number }): Paced[] {
+  const paced: Paced[] = steady.map((planned, i) => ({ planned, dueMs: (i / steady.length) * loadMs }));
+  if (burst) paced.push(...burst.records.map((planned, j) => ({ planned, dueMs: burst.atMs + (j * 1000) / burst.ratePerSec })));
+  return paced.map((p, i) => ({ p, i })).sort((a, b) => a.p.dueMs - b.p.dueMs || a.i - b.i).map(({ p }) => p);
+}
+
+/** The most timestamps (ms) in any window [t, t + windowMs): how much was offered at once. */
+export function peakPerWindow(timestamps: readonly number[], windowMs: number): number {
+  const sorted = [...timestamps].sort((a, b) => a - b);
+  let peak = 0;
+  let first = 0;
+  for (let last = 0; last < sorted.length; last++) {
+    while (sorted[last]! - sorted[first]! >= windowMs) first += 1;
+    peak = Math.max(peak, last - first + 1);
+  }
+  return peak;
 }
 
 export const keyOf = (tenant: string, id: string) => `${tenant}:customer:${id}`;

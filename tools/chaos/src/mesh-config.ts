@@ -3,6 +3,8 @@
 //   sink.history  → a second sink-postgres, history table `customer_history` (one row per version:
 //                   a version applied twice, or lost, is visible there);
 //   sink.search   → sink-search (one document per id, _version = revision).
+// The router's tenants have the shipped rate limits (tenant-limits.ts); what it parks over them
+// waits on its slow lane ingest.deferred, which it drains itself in the same consumer group.
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,10 +12,14 @@ import type { StackEndpoints } from './chaos-stack.js';
 import { tenantName } from './load-plan.js';
 import type { AppName } from './schedule.js';
 import type { AppSpec } from './supervisor.js';
+import type { TenantLimits } from './tenant-limits.js';
 
 export const PG_SCHEMA = 'chaos';
 export const INDEX_PREFIX = 'chaos-';
 export const RAW_TOPIC = 'ingest.raw';
+/** The router's slow lane (its default, set explicitly so the run reads the topic it uses). */
+export const DEFERRED_TOPIC = 'ingest.deferred';
+export const ROUTER_GROUP = 'chaos.ingest-router';
 export const SINK_TOPICS = { postgres: 'sink.postgres', history: 'sink.history', search: 'sink.search' } as const;
 
 const COLUMNS = {
@@ -25,23 +31,24 @@ const COLUMNS = {
   source: { from: '$source', type: 'text' },
 };
 
-/** Which consumer group reads which topic, for the catch-up wait. */
+/** Which consumer group reads which topic, for the catch-up wait (the router also its slow lane). */
 export const GROUPS = [
-  { groupId: 'chaos.ingest-router', topic: RAW_TOPIC },
+  { groupId: ROUTER_GROUP, topic: RAW_TOPIC },
+  { groupId: ROUTER_GROUP, topic: DEFERRED_TOPIC },
   { groupId: 'chaos.sink-postgres', topic: SINK_TOPICS.postgres },
   { groupId: 'chaos.sink-history', topic: SINK_TOPICS.history },
   { groupId: 'chaos.sink-search', topic: SINK_TOPICS.search },
 ];
 
-/** The sinks first (they create their tables), the router last. */
-export function appSpecs(home: string, stack: StackEndpoints, tenants: number, ports: Record<AppName, number>): AppSpec[] {
+/** The sinks first (they create their tables), the router last. `limits[n]` are tenant n's. */
+export function appSpecs(home: string, stack: StackEndpoints, limits: readonly TenantLimits[], ports: Record<AppName, number>): AppSpec[] {
   const file = (name: string, content: unknown) => {
     const p = path.join(home, name);
     writeFileSync(p, JSON.stringify(content, null, 2));
     return p;
   };
   const routerConfig = file('router.json', {
-    tenants: Object.fromEntries(Array.from({ length: tenants }, (_, n) => [tenantName(n), { ratePerSec: 1_000_000, burst: 1_000_000 }])),
+    tenants: Object.fromEntries(limits.map((l, n) => [tenantName(n), { ratePerSec: l.ratePerSec, burst: l.burst }])),
     entityTypes: { customer: { sinks: ['postgres', 'history', 'search'], rules: [{ field: 'email', required: true, pattern: '^[^@\\s]+@[^@\\s]+$' }] } },
   });
   const upsertTables = file('tables-upsert.json', { entityTypes: { customer: { table: 'customers', mode: 'upsert', columns: COLUMNS } } });
@@ -83,7 +90,11 @@ export function appSpecs(home: string, stack: StackEndpoints, tenants: number, p
       env: {
         ...common,
         ROUTER_CONFIG: routerConfig,
-        ROUTER_GROUP_ID: 'chaos.ingest-router',
+        ROUTER_GROUP_ID: ROUTER_GROUP,
+        ROUTER_DEFERRED_TOPIC: DEFERRED_TOPIC,
+        // The slow lane's waiting records are counted every second (default 5 s), so the catch-up
+        // wait and the reconciliation read a fresh count from /health/detailed.
+        ROUTER_LANE_SAMPLE_MS: '1000',
         // A killed router's dedupe reservations block its in-flight records until they expire, as
         // the restarted process has another instance id (default 300 s: a 5-minute stall of those
         // partitions after every crash). 10 s keeps the run bounded.

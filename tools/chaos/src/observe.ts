@@ -1,8 +1,8 @@
-// Reading the end state of the chaos stack: consumer groups caught up, the upsert and history
-// tables, the index, and the DLQ topics.
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+// Reading the end state of the chaos stack: consumer groups caught up (the router's slow lane
+// drained), the upsert and history tables, the index, the DLQ topics and the slow lane.
+import { Kafka, logLevel, type Admin, type IHeaders } from 'kafkajs';
 import pg from 'pg';
-import type { DlqRecord, HistoryRow } from './reconcile.js';
+import type { DlqRecord, HistoryRow, ParkedRecord } from './reconcile.js';
 
 export function admin(brokers: string[]): Admin {
   return new Kafka({ clientId: 'chaos-observer', brokers, logLevel: logLevel.NOTHING, connectionTimeout: 3_000, requestTimeout: 10_000 }).admin();
@@ -18,17 +18,32 @@ export async function lagOf(a: Admin, groupId: string, topic: string): Promise<n
 }
 
 /**
- * Waits until every group has committed the end of its topic, twice in a row 2 s apart (a sink
- * topic can still grow while the router finishes). Returns the lags at the end (all 0 = caught up).
+ * Waits until every group has committed the end of its topic, and every `also` count is 0, twice
+ * in a row 2 s apart (a sink topic can still grow while the router finishes; the router's slow
+ * lane drains at the tenant's rate). Returns the lags at the end (all 0 = caught up); a group
+ * reading two topics appears as `group topic` for the second.
  */
-export async function waitCaughtUp(a: Admin, groups: { groupId: string; topic: string }[], timeoutMs: number, log: (line: string) => void): Promise<Record<string, number>> {
+export async function waitCaughtUp(
+  a: Admin,
+  groups: { groupId: string; topic: string }[],
+  timeoutMs: number,
+  log: (line: string) => void,
+  also: () => Promise<Record<string, number>> = async () => ({}),
+): Promise<Record<string, number>> {
   const deadline = Date.now() + timeoutMs;
   let zeroes = 0;
   let lags: Record<string, number> = {};
   let lastLog = 0;
   for (;;) {
     try {
-      lags = Object.fromEntries(await Promise.all(groups.map(async (g) => [g.groupId, await lagOf(a, g.groupId, g.topic)] as const)));
+      const seen = new Set<string>();
+      const named = groups.map((g) => {
+        const name = seen.has(g.groupId) ? `${g.groupId} ${g.topic}` : g.groupId;
+        seen.add(g.groupId);
+        return { ...g, name };
+      });
+      lags = Object.fromEntries(await Promise.all(named.map(async (g) => [g.name, await lagOf(a, g.groupId, g.topic)] as const)));
+      Object.assign(lags, await also());
     } catch (err) {
       lags = { error: -1 };
       log(`waiting for the groups: ${(err as Error).message}`);
@@ -77,25 +92,32 @@ export async function readIndex(searchUrl: string, prefix: string): Promise<{ ke
   return docs;
 }
 
-/** Every record of every dlq.* topic, read from the beginning up to the end offsets seen now. */
-export async function readDlq(brokers: string[], a: Admin, timeoutMs = 60_000): Promise<DlqRecord[]> {
-  const topics = (await a.listTopics()).filter((t) => t.startsWith('dlq.'));
-  const ends = new Map<string, number>();
-  for (const t of topics) ends.set(t, (await a.fetchTopicOffsets(t)).reduce((s, p) => s + Number(p.high), 0));
-  const total = [...ends.values()].reduce((s, n) => s + n, 0);
+interface RawRecord {
+  topic: string;
+  partition: number;
+  offset: number;
+  key: string;
+  value: Buffer | null;
+  headers: IHeaders;
+}
+
+/** Every record of the given topics, read from the beginning up to the end offsets seen now. */
+async function readTopics(brokers: string[], a: Admin, topics: string[], clientId: string, timeoutMs: number): Promise<RawRecord[]> {
+  const counts = new Map<string, number>();
+  for (const t of topics) counts.set(t, (await a.fetchTopicOffsets(t)).reduce((s, p) => s + Number(p.high) - Number(p.low), 0));
+  const total = [...counts.values()].reduce((s, n) => s + n, 0);
   if (total === 0) return [];
-  const kafka = new Kafka({ clientId: 'chaos-dlq-reader', brokers, logLevel: logLevel.NOTHING });
-  const consumer = kafka.consumer({ groupId: `chaos-dlq-reader-${Date.now()}` });
-  const out: DlqRecord[] = [];
+  const kafka = new Kafka({ clientId, brokers, logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: `${clientId}-${Date.now()}` });
+  const out: RawRecord[] = [];
   await consumer.connect();
   try {
-    await consumer.subscribe({ topics: topics.filter((t) => (ends.get(t) ?? 0) > 0), fromBeginning: true });
+    await consumer.subscribe({ topics: topics.filter((t) => (counts.get(t) ?? 0) > 0), fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`read ${out.length} of ${total} DLQ records within ${timeoutMs / 1000} s`)), timeoutMs);
+      const timer = setTimeout(() => reject(new Error(`read ${out.length} of ${total} records of ${topics.join(', ')} within ${timeoutMs / 1000} s`)), timeoutMs);
       void consumer.run({
-        eachMessage: async ({ topic, message }) => {
-          const reason = message.headers?.['x-mesh-reason'];
-          out.push({ topic, key: message.key?.toString('utf8') ?? '', reason: reason === undefined ? undefined : String(reason) });
+        eachMessage: async ({ topic, partition, message }) => {
+          out.push({ topic, partition, offset: Number(message.offset), key: message.key?.toString('utf8') ?? '', value: message.value, headers: message.headers ?? {} });
           if (out.length >= total) {
             clearTimeout(timer);
             resolve();
@@ -107,4 +129,47 @@ export async function readDlq(brokers: string[], a: Admin, timeoutMs = 60_000): 
     await consumer.disconnect();
   }
   return out;
+}
+
+/** Every record of every dlq.* topic, read from the beginning up to the end offsets seen now. */
+export async function readDlq(brokers: string[], a: Admin, timeoutMs = 60_000): Promise<DlqRecord[]> {
+  const topics = (await a.listTopics()).filter((t) => t.startsWith('dlq.'));
+  return (await readTopics(brokers, a, topics, 'chaos-dlq-reader', timeoutMs)).map((r) => {
+    const reason = r.headers['x-mesh-reason'];
+    return { topic: r.topic, key: r.key, reason: reason === undefined ? undefined : String(reason) };
+  });
+}
+
+/**
+ * Every record the router parked on its slow lane, and whether it is still waiting: at or past
+ * the offset the router's group has committed on that partition (not yet routed for good).
+ */
+export async function readSlowLane(brokers: string[], a: Admin, topic: string, groupId: string, timeoutMs = 60_000): Promise<ParkedRecord[]> {
+  if (!(await a.listTopics()).includes(topic)) return [];
+  const [committed] = await a.fetchOffsets({ groupId, topics: [topic] });
+  const committedAt = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+  return (await readTopics(brokers, a, [topic], 'chaos-lane-reader', timeoutMs)).map((r) => {
+    const reason = r.headers['x-mesh-deferred-reason'];
+    return { key: r.key, revision: revisionOf(r.value), reason: reason === undefined ? undefined : String(reason), waiting: r.offset >= (committedAt.get(r.partition) ?? -1) };
+  });
+}
+
+/** The revision of a parked record (the chaos load's JSON envelope), null if it has none. */
+function revisionOf(value: Buffer | null): number | null {
+  try {
+    const revision = (JSON.parse(value?.toString('utf8') ?? 'null') as { revision?: unknown } | null)?.revision;
+    return typeof revision === 'number' ? revision : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The router's own count of records waiting on its slow lane, per tenant (/health/detailed `deferred`). */
+export async function routerWaiting(routerUrl: string): Promise<Record<string, number>> {
+  const res = await fetch(`${routerUrl}/health/detailed`, { signal: AbortSignal.timeout(3_000) });
+  if (res.status !== 200) throw new Error(`router /health/detailed answered ${res.status}`);
+  const body = (await res.json()) as { deferred?: { sampledAt: string | null; tenants: Record<string, { waiting: number }> } };
+  if (!body.deferred) throw new Error('router /health/detailed has no deferred section');
+  if (body.deferred.sampledAt === null) throw new Error('router has not sampled its slow lane yet');
+  return Object.fromEntries(Object.entries(body.deferred.tenants).map(([tenant, w]) => [tenant, w.waiting]));
 }

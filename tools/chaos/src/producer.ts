@@ -3,15 +3,31 @@
 // retried send may have been written before the failure was seen, so the raw topic can hold it
 // twice — the router's dedupe (or a sink's revision guard) must absorb that copy. One send in
 // flight keeps the order per key, so a retried copy never lands after a newer revision.
+// Messages go out when due (load-plan.ts paceLoad: a steady pace, plus one tenant's burst above
+// its rate limit), stamped with the time of the send.
 import { Kafka, logLevel, type Message, type Producer } from 'kafkajs';
 
 export interface ProduceResult {
   acked: number;
   /** Sends that failed and were retried (Kafka away or electing). */
   retries: number;
+  /** Per message (in order), the timestamp (epoch ms) it was acknowledged with: when it was offered. */
+  offeredAt: number[];
 }
 
-export async function produceUnderChaos(brokers: string[], topic: string, messages: readonly Message[], durationMs: number, log: (line: string) => void): Promise<ProduceResult> {
+/** A message and when (ms after the start) it is due. */
+export interface Scheduled {
+  message: Message;
+  dueMs: number;
+}
+
+/**
+ * Sends every message once it is due (messages sorted by dueMs), in ticks of 50 ms, at most 500
+ * per send; behind schedule (after an outage) it catches up in such chunks. Each send stamps its
+ * messages with the current time (their Kafka timestamp: what the router judges a tenant's
+ * offered rate by), a retry with the time of the retry.
+ */
+export async function produceUnderChaos(brokers: string[], topic: string, messages: readonly Scheduled[], log: (line: string) => void): Promise<ProduceResult> {
   const kafka = new Kafka({
     clientId: 'chaos-producer',
     brokers,
@@ -23,18 +39,22 @@ export async function produceUnderChaos(brokers: string[], topic: string, messag
   let producer: Producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   const started = Date.now();
-  const tickMs = 200;
+  const tickMs = 50;
+  const offeredAt: number[] = [];
   let acked = 0;
   let retries = 0;
   let lastComplaint = 0;
+  let due = 0;
   while (acked < messages.length) {
-    const due = Math.min(messages.length, Math.ceil(((Date.now() - started + tickMs) / durationMs) * messages.length));
-    // Behind schedule after an outage: catch up in bounded chunks.
+    const horizon = Date.now() - started + tickMs;
+    while (due < messages.length && messages[due]!.dueMs <= horizon) due += 1;
     const batch = messages.slice(acked, Math.min(due, acked + 500));
     if (batch.length > 0) {
+      const now = Date.now();
       try {
-        await producer.send({ topic, acks: -1, timeout: 10_000, messages: [...batch] });
+        await producer.send({ topic, acks: -1, timeout: 10_000, messages: batch.map((m) => ({ ...m.message, timestamp: String(now) })) });
         acked += batch.length;
+        for (let i = 0; i < batch.length; i++) offeredAt.push(now);
       } catch (err) {
         retries += 1;
         if (Date.now() - lastComplaint > 5_000) {
@@ -50,9 +70,11 @@ export async function produceUnderChaos(brokers: string[], topic: string, messag
         }
         continue;
       }
+      // Behind schedule: the next chunk goes at once.
+      if (due - acked > 0) continue;
     }
     if (acked < messages.length) await new Promise((r) => setTimeout(r, tickMs));
   }
   await producer.disconnect().catch(() => undefined);
-  return { acked, retries };
+  return { acked, retries, offeredAt };
 }

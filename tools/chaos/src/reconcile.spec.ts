@@ -30,7 +30,27 @@ function healthy(): Observed {
       { key: K2, version: 2 },
     ],
     dlq: [{ topic: 'dlq.ingest-router', key: P, reason: 'VALIDATION_FAIL' }],
+    slowLane: { parked: [], reported: { t: 0 }, tenants: { t: { ratePerSec: 500, burst: 1000, peakOffered: 40 } } },
   };
+}
+
+/** K2 behind: revision 2 (and a later copy) still on the slow lane, revision 1 applied. */
+function k2Waiting(): Observed {
+  const o = healthy();
+  o.upsert.set(K2, 1);
+  o.history = [...chain(K1, 3), ...chain(K2, 1)];
+  o.index = [
+    { key: K1, version: 3 },
+    { key: K2, version: 1 },
+  ];
+  o.slowLane.parked = [
+    { key: K1, revision: 2, reason: 'tenant-rate', waiting: false },
+    { key: K1, revision: 3, reason: 'key-waiting', waiting: false },
+    { key: K2, revision: 2, reason: 'tenant-rate', waiting: true },
+  ];
+  o.slowLane.reported = { t: 1 };
+  o.slowLane.tenants.t!.peakOffered = 3000; // offered at 3 × its burst: parking is expected
+  return o;
 }
 
 describe('reconcile', () => {
@@ -100,10 +120,64 @@ describe('reconcile', () => {
     expect(reconcile(broken).gapDetails).toEqual([`${K1} revision 1: valid_to ≠ valid_from of revision 2`]);
   });
 
+  it('an id whose record still waits on the slow lane is waiting (not yet applied), not lost, and its missing revisions are no gap', () => {
+    const s = reconcile(k2Waiting());
+    expect(s).toMatchObject({ applied: 1, waiting: 1, waitingRecords: 1, reportedWaiting: 1, lost: 0, historyGaps: 0, parked: 3, ok: true });
+    expect(s.waitingIdentities).toEqual([{ key: K2, latest: 2, upsert: 1, history: 1, index: 1 }]);
+    expect(s.parkedByTenant).toEqual({ t: { 'tenant-rate': 2, 'key-waiting': 1 } });
+  });
+
+  it('a record the slow lane routed already explains nothing: its id, not applied, is lost', () => {
+    const o = k2Waiting();
+    o.slowLane.parked[2]!.waiting = false;
+    expect(reconcile(o)).toMatchObject({ waiting: 0, waitingRecords: 0, lost: 1, ok: false });
+  });
+
+  it('a revision missing before the one still waiting is a history gap all the same', () => {
+    const o = healthy();
+    o.upsert.set(K1, 1);
+    o.history = [...chain(K1, 1), ...chain(K2, 2)];
+    o.index[0]!.version = 1;
+    o.slowLane.parked = [{ key: K1, revision: 3, reason: 'tenant-rate', waiting: true }];
+    const s = reconcile(o);
+    expect(s).toMatchObject({ waiting: 1, lost: 0, ok: false });
+    expect(s.gapDetails).toEqual([`${K1} history lacks revision(s) 2`]);
+  });
+
+  it('a waiting record of unknown revision excuses every missing revision of its id', () => {
+    const o = k2Waiting();
+    o.history = [...chain(K1, 3)];
+    o.slowLane.parked[2]!.revision = null;
+    expect(reconcile(o)).toMatchObject({ waiting: 1, lost: 0, historyGaps: 0, ok: true });
+  });
+
+  it('the rate limits must hold: nothing parked for its rate below it, something parked at twice the burst or more', () => {
+    const parkedBelow = k2Waiting();
+    parkedBelow.slowLane.tenants.t!.peakOffered = 1000; // exactly the burst: within the limit
+    const below = reconcile(parkedBelow);
+    expect(below.ok).toBe(false);
+    expect(below.rateFindings).toEqual(['t was never offered above its rate (offered at most 1000 per 2 s (limit 1000, 500/s)) yet 2 of its records were parked for it']);
+
+    const notBitten = healthy();
+    notBitten.slowLane.tenants.t!.peakOffered = 2000;
+    expect(reconcile(notBitten).rateFindings).toEqual(['t was offered at most 2000 per 2 s (limit 1000, 500/s) yet nothing was parked for its rate: the limit did not bite']);
+
+    // Somewhat over the burst with nothing parked is no finding (the router's windows are binned).
+    const slightlyOver = healthy();
+    slightlyOver.slowLane.tenants.t!.peakOffered = 1200;
+    expect(reconcile(slightlyOver)).toMatchObject({ rateFindings: [], ok: true });
+    // Per tenant, for the table: only what was parked for its rate (not key-waiting) is counted.
+    expect(reconcile(k2Waiting()).rateNotes).toEqual(['t offered at most 3000 per 2 s (limit 1000, 500/s): 2 parked for its rate']);
+  });
+
   it('renders the counts as a table', () => {
     const table = summaryTable(reconcile(healthy()));
     expect(table).toContain('records sent (acknowledged)');
     expect(table).toMatch(/lost\s+0/);
     expect(table).toMatch(/dead-lettered\s+1\s+VALIDATION_FAIL 1/);
+    expect(table).toMatch(/rate limits not holding\s+0\s+t offered at most 40 per 2 s/);
+    const waiting = summaryTable(reconcile(k2Waiting()));
+    expect(waiting).toMatch(/parked on the slow lane\s+3\s+t: tenant-rate 2, key-waiting 1/);
+    expect(waiting).toMatch(/waiting \(not yet applied\)\s+1\s+identities; 1 records still on the slow lane, the router counts 1/);
   });
 });

@@ -7,3 +7,4 @@ export * from './router-process.js';
 export * from './scratch-search.js';
 export * from './random.js';
 export * from './child-process.js';
+export * from './shipped-limits.js';
