@@ -82,6 +82,11 @@ export async function migrate(pool: pg.Pool, migrations: readonly Migration[], o
   const lockName = `ingest-mesh/sink-postgres/migrations:${schema}`;
   const client = await pool.connect();
   let broken = false;
+  // Checked out, the connection has no pool listener: a server dropping it would crash the process (transaction.ts).
+  const markBroken = () => {
+    broken = true;
+  };
+  client.on('error', markBroken);
   try {
     const inLockedTransaction = async <T>(work: () => Promise<T>): Promise<T> => {
       await client.query('BEGIN');
@@ -147,6 +152,7 @@ export async function migrate(pool: pg.Pool, migrations: readonly Migration[], o
     }
     return result;
   } finally {
+    client.off('error', markBroken);
     client.release(broken);
   }
 }
