@@ -1,4 +1,4 @@
-import { ConfigError } from '@ingest-mesh/kafka-runtime';
+import { ConfigError } from '@ingest-mesh/env-config';
 import { describe, expect, it } from 'vitest';
 import { loadRedriverEnv, parseDuration } from './config.js';
 

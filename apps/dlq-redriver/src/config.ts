@@ -1,6 +1,7 @@
 // The redriver's own variables (beside the runtime's), validated at start-up: a bad value stops
 // the app naming the variable. Delay tiers are written like 60s,10m,1h.
-import { env, parseEnv, runtimeEnvShape } from '@ingest-mesh/kafka-runtime';
+import { endpointEnv, env, parseEnv } from '@ingest-mesh/env-config';
+import { runtimeEnvShape } from '@ingest-mesh/kafka-runtime';
 import { z } from 'zod';
 
 export const APP = 'dlq-redriver';
@@ -41,7 +42,7 @@ const pattern = z
 
 export const redriverEnvShape = {
   ...runtimeEnvShape,
-  DATABASE_URL: env.url('postgres://mesh@127.0.0.1:5432/mesh').default('postgres://mesh@127.0.0.1:5432/mesh'),
+  DATABASE_URL: endpointEnv.DATABASE_URL,
   DLQ_STORE_SCHEMA: env.string('mesh_dlq').regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'expected a lower-case schema name such as mesh_dlq' }).default('mesh_dlq'),
   // Which topics are DLQs: every existing topic matching the pattern, plus the listed ones.
   DLQ_TOPIC_PATTERN: pattern,

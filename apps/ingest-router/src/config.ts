@@ -1,6 +1,7 @@
 // The router's environment: the runtime's variables plus its own, validated at start-up.
 import path from 'node:path';
-import { env, parseEnv, runtimeEnvShape } from '@ingest-mesh/kafka-runtime';
+import { env, parseEnv } from '@ingest-mesh/env-config';
+import { runtimeEnvShape } from '@ingest-mesh/kafka-runtime';
 
 export const routerEnvShape = {
   ...runtimeEnvShape,

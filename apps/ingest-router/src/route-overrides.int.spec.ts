@@ -2,6 +2,7 @@
 // resolves; later records apply live; tombstones remove; invalid records are skipped.
 import { randomUUID } from 'node:crypto';
 import type { KafkaLogger } from '@ingest-mesh/kafka-runtime';
+import { stackEndpoints, waitFor } from '@ingest-mesh/testing';
 import { ConfigResourceTypes, Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RouteOverridesListener, ensureRoutesTopic } from './route-overrides.js';
@@ -11,7 +12,7 @@ import { RouteTable } from './routes.js';
 const run = randomUUID().slice(0, 8);
 const topic = `test.mesh.routes.${run}`;
 const emptyTopic = `test.mesh.routes.empty.${run}`;
-const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+const brokers = stackEndpoints().KAFKA_BROKERS.split(',');
 const kafka = new Kafka({ clientId: `routes-int-${run}`, brokers, logLevel: logLevel.NOTHING });
 const config = parseRouterConfig({
   tenants: { acme: {}, globex: {} },
@@ -33,12 +34,10 @@ function listen(table: RouteTable, t = topic): RouteOverridesListener {
   return listener;
 }
 
+/** How long until `probe` holds (waitFor of @ingest-mesh/testing, polling every 50 ms). */
 async function until(what: string, probe: () => boolean, timeoutMs = 10_000): Promise<number> {
   const start = Date.now();
-  while (!probe()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitFor(what, () => (probe() ? true : undefined), timeoutMs, 50);
   return Date.now() - start;
 }
 

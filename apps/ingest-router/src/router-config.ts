@@ -4,7 +4,7 @@
 import { ConfigFileError, formatIssues, formatPath as formatFilePath, readConfigFile, type FormatIssuesOptions } from '@ingest-mesh/config-file';
 import { PRIORITY_SYMBOLS, type Priority } from '@ingest-mesh/contracts';
 import { z } from 'zod';
-import { parseFieldPath } from './field-path.js';
+import { parseFieldPath } from '@ingest-mesh/field-path';
 
 export const PRIORITIES = PRIORITY_SYMBOLS;
 export type { Priority };

@@ -1,7 +1,7 @@
 // Data-quality rules of an entity type, compiled once into a validator of decoded payloads.
 // A failure is a ValidationError (VALIDATION_FAIL) naming the rule, the field and the value.
 import { ValidationError } from '@ingest-mesh/reason-codes';
-import { parseFieldPath, resolveFieldPath, type PathSegment } from './field-path.js';
+import { parseFieldPath, resolveFieldPath, type PathSegment } from '@ingest-mesh/field-path';
 import type { RouterConfig, Rule } from './router-config.js';
 
 export const RULE_NAMES = ['required', 'min', 'max', 'minLength', 'maxLength', 'pattern', 'enum'] as const;

@@ -1,13 +1,14 @@
 // The coordinator's own variables (beside the runtime's), validated at start-up: a bad value
 // stops the app naming the variable.
-import { env, parseEnv, runtimeEnvShape } from '@ingest-mesh/kafka-runtime';
+import { endpointEnv, env, parseEnv } from '@ingest-mesh/env-config';
+import { runtimeEnvShape } from '@ingest-mesh/kafka-runtime';
 import type { z } from 'zod';
 
 export const APP = 'replay-coordinator';
 
 export const coordinatorEnvShape = {
   ...runtimeEnvShape,
-  DATABASE_URL: env.url('postgres://mesh@127.0.0.1:5432/mesh').default('postgres://mesh@127.0.0.1:5432/mesh'),
+  DATABASE_URL: endpointEnv.DATABASE_URL,
   REPLAY_SCHEMA: env.string('mesh_replay').regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'expected a lower-case schema name such as mesh_replay' }).default('mesh_replay'),
   // Plans whose window holds more records than this need `replayctl approve <id> --rfa …`.
   REPLAY_APPROVAL_THRESHOLD: env.int(0, Number.MAX_SAFE_INTEGER, 10_000),
@@ -28,7 +29,7 @@ export const coordinatorEnvShape = {
   REPLAY_MAX_CONCURRENT_RUNS: env.int(1, 64, 2),
   // Consecutive failed attempts after which a run is marked failed (resume retries it).
   REPLAY_MAX_FAILURES: env.int(1, 100, 5),
-  // The coordinator's own group (it reads the control topic with a no-op handler).
+  // The coordinator's group id: it has no source topic; its control listener reads mesh.control as <id>.control.<instance>.
   REPLAY_GROUP_ID: env.string('mesh.replay-coordinator').default('mesh.replay-coordinator'),
   // Consumer groups of the runs: <prefix>.<plan id>.<instance>; never committed to.
   REPLAY_GROUP_PREFIX: env.string('mesh.replay-coordinator.run').default('mesh.replay-coordinator.run'),
@@ -39,6 +40,6 @@ export type CoordinatorEnv = z.infer<z.ZodObject<typeof coordinatorEnvShape>>;
 
 export function loadCoordinatorEnv(source: NodeJS.ProcessEnv = process.env): CoordinatorEnv {
   const e = parseEnv(coordinatorEnvShape, source);
-  // The coordinator's own consumer (control topic, no-op) never dead-letters anything.
+  // The coordinator consumes no records, so nothing of it is ever dead-lettered.
   return { ...e, MESH_EXHAUSTED_RETRIES: 'block' };
 }

@@ -8,11 +8,11 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { registerSchemas } from '@ingest-mesh/avro';
-import { freePort, spawnRouter, waitFor, type RouterProcess } from '@ingest-mesh/testing';
+import { freePort, spawnRouter, stackEndpoints, waitFor, type RouterProcess } from '@ingest-mesh/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, ReplayHarness, type Child } from './test-support/replay-harness.js';
 
-const SEARCH_URL = process.env.SEARCH_URL ?? 'http://127.0.0.1:9200';
+const { SEARCH_URL } = stackEndpoints();
 const h = new ReplayHarness({ freePort, waitFor });
 const sinkName = `t${h.run}-search`;
 const sinkTopic = `sink.${sinkName}`;

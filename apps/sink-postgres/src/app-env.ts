@@ -1,6 +1,6 @@
 // The whole environment of the sink-postgres app: every sink's variables (sink-kit: runtime,
 // SINK_TOPIC, SINK_GROUP_ID…) and the PostgreSQL ones (config.ts), validated together at start-up.
-import { parseEnv } from '@ingest-mesh/kafka-runtime';
+import { parseEnv } from '@ingest-mesh/env-config';
 import { sinkEnvShape } from '@ingest-mesh/sink-kit';
 import { postgresEnvShape } from './config.js';
 

@@ -2,7 +2,7 @@
 // field) converted to what PostgreSQL's array input for the column type accepts. Conversion
 // problems fail that one record before any SQL, naming the column and the field.
 import { ConstraintViolationError, ValidationError } from '@ingest-mesh/reason-codes';
-import { resolveFieldPath } from './field-path.js';
+import { valueAt } from '@ingest-mesh/field-path';
 import type { SinkRecordIn } from './sink-types.js';
 import type { ColumnMapping, ColumnType, TableMapping } from './table-config.js';
 
@@ -107,7 +107,7 @@ export function sourceValue(column: ColumnMapping, record: SinkRecordIn): unknow
         return record.source;
     }
   }
-  return record.op === 'delete' ? null : resolveFieldPath(record.payload, source.segments);
+  return record.op === 'delete' ? null : valueAt(record.payload, source.segments);
 }
 
 /** A record ready for SQL: the mesh values, the data column values, and its key. */

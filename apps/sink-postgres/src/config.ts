@@ -1,14 +1,14 @@
 // The PostgreSQL side of the sink's environment, validated at start-up. The lead's main.ts adds
 // the runner's variables (sink-kit / kafka-runtime) to these.
 import path from 'node:path';
-import { env, parseEnv } from '@ingest-mesh/kafka-runtime';
+import { endpointEnv, env, parseEnv } from '@ingest-mesh/env-config';
 import type { PostgresSinkOptions } from './postgres-sink.js';
 import type { TablesConfig } from './table-config.js';
 
 const APP_DIR = path.resolve(import.meta.dirname, '..');
 
 export const postgresEnvShape = {
-  DATABASE_URL: env.url('postgres://mesh@127.0.0.1:5432/mesh').default('postgres://mesh@127.0.0.1:5432/mesh'),
+  DATABASE_URL: endpointEnv.DATABASE_URL,
   SINK_PG_TABLES: env.string('apps/sink-postgres/config/tables.yaml').default(path.join(APP_DIR, 'config/tables.yaml')),
   SINK_PG_SCHEMA: env.string('public').default('public'),
   SINK_PG_MIGRATE: env.bool(true),

@@ -74,9 +74,17 @@ describe('ScdHistoryWriter', () => {
     expect((await db.pool.query('SELECT * FROM customer_history ORDER BY id, revision')).rows).toEqual(before);
   });
 
-  it('the same version twice in one batch is written once', async () => {
-    expect(await writer().write([customer('c-1', 1), customer('c-1', 1)])).toEqual([{ status: 'written' }, { status: 'noop', why: 'equal-revision' }]);
+  it('the same version twice in one batch is written once: the last copy (sink-kit: equal revisions, the last wins)', async () => {
+    expect(await writer().write([customer('c-1', 1), customer('c-1', 1)])).toEqual([{ status: 'noop', why: 'superseded-in-batch' }, { status: 'written' }]);
     expect(await versions('c-1')).toHaveLength(1);
+  });
+
+  it('equal revisions with different payloads: the last of the batch is kept; a later batch cannot replace it', async () => {
+    const w = writer();
+    expect(await w.write([customer('c-1', 1, { name: 'first' }), customer('c-1', 1, { name: 'last' })])).toEqual([{ status: 'noop', why: 'superseded-in-batch' }, { status: 'written' }]);
+    expect((await versions('c-1')).map((v) => [v.revision, v.name])).toEqual([['1', 'last']]);
+    expect(await w.write([customer('c-1', 1, { name: 'another batch' })])).toEqual([{ status: 'noop', why: 'equal-revision' }]);
+    expect((await versions('c-1')).map((v) => [v.revision, v.name])).toEqual([['1', 'last']]);
   });
 
   it('splices a late older version into the chain as a closed version; the current row stays', async () => {

@@ -3,6 +3,9 @@
 //
 //   - a version already stored, (key, revision), is a no-op 'equal-revision': reruns and
 //     redeliveries are idempotent;
+//   - the same version twice in one batch is written once, the LAST copy (sink-kit's rule for
+//     equal revisions, collapseRevisions); earlier copies are noop 'superseded-in-batch', or
+//     share the last one's failure;
 //   - a tombstone is a version with deleted = true and empty data: the entity's history shows
 //     when it was deleted, and the current row says it is gone;
 //   - a version older than the current one, arriving late, is inserted where it belongs in the
@@ -13,6 +16,7 @@
 //     current row untouched.
 import type pg from 'pg';
 import { InternalError } from '@ingest-mesh/reason-codes';
+import { collapseRevisions } from '@ingest-mesh/sink-kit';
 import { prepareRow, type PreparedRow } from './column-values.js';
 import { buildHistorySql, type HistorySql } from './history-sql.js';
 import { writeIsolated } from './isolate.js';
@@ -41,10 +45,7 @@ export class ScdHistoryWriter implements TableWriter {
 
   async write(records: readonly SinkRecordIn[], signal?: AbortSignal): Promise<SinkOutcome[]> {
     const outcomes = new Array<SinkOutcome | undefined>(records.length);
-    const firsts: Row[] = [];
-    // The same version twice in one batch is written once; the copy follows the first's fate.
-    const copies = new Map<number, number[]>();
-    const seen = new Map<string, number>();
+    const rows: Row[] = [];
     records.forEach((record, index) => {
       let row: PreparedRow;
       try {
@@ -53,25 +54,23 @@ export class ScdHistoryWriter implements TableWriter {
         outcomes[index] = { status: 'failed', error: err };
         return;
       }
-      const version = `${row.keyId}#${row.revision}`;
-      const first = seen.get(version);
-      if (first === undefined) {
-        seen.set(version, index);
-        firsts.push({ ...row, index });
-      } else {
-        copies.set(first, [...(copies.get(first) ?? []), index]);
-      }
+      rows.push({ ...row, index });
     });
-
-    const results = await writeIsolated(firsts, (batch) => this.apply(batch), { describe: (row) => describeRow(this.mapping, row), signal });
+    // Every version is kept, so only copies of one version (key, revision) collapse: the last
+    // copy is written; the earlier ones are superseded by it, or fail with it.
+    const { write, superseded } = collapseRevisions(rows, (row) => `${row.keyId}#${row.revision}`);
+    const lasts = write.map((w) => w.record);
+    const results = await writeIsolated(lasts, (batch) => this.apply(batch), { describe: (row) => describeRow(this.mapping, row), signal });
+    const written = new Map<number, SinkOutcome>();
     results.forEach((isolated, j) => {
-      const row = firsts[j]!;
       const outcome: SinkOutcome = isolated.ok ? isolated.result : { status: 'failed', error: isolated.error };
-      outcomes[row.index] = outcome;
-      for (const copy of copies.get(row.index) ?? []) {
-        outcomes[copy] = outcome.status === 'failed' ? outcome : { status: 'noop', why: 'equal-revision' };
-      }
+      outcomes[lasts[j]!.index] = outcome;
+      written.set(write[j]!.index, outcome);
     });
+    for (const copy of superseded) {
+      const last = written.get(copy.winner)!;
+      outcomes[copy.record.index] = last.status === 'failed' ? last : copy.outcome;
+    }
     return outcomes.map((o) => o ?? { status: 'failed', error: new InternalError('record left without an outcome (bug in ScdHistoryWriter)') });
   }
 

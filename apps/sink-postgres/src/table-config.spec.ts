@@ -28,7 +28,7 @@ describe('parseTablesConfig', () => {
       table: 'customers',
       mode: 'upsert',
       key: ['tenant', 'id'],
-      columns: [{ name: 'email', type: 'text', nullable: false, from: 'email', source: { kind: 'payload', path: 'email', segments: ['email'] } }],
+      columns: [{ name: 'email', type: 'text', nullable: false, from: 'email', source: { kind: 'payload', path: 'email', segments: [{ kind: 'key', key: 'email' }] } }],
     });
   });
 
@@ -48,7 +48,7 @@ describe('parseTablesConfig', () => {
     });
     const columns = config.entityTypes.get('order')!.columns;
     expect(columns.map((c) => c.source)).toEqual([
-      { kind: 'payload', path: 'items[0].sku', segments: ['items', 0, 'sku'] },
+      { kind: 'payload', path: 'items[0].sku', segments: [{ kind: 'key', key: 'items' }, { kind: 'index', index: 0 }, { kind: 'key', key: 'sku' }] },
       { kind: 'envelope', field: 'source' },
       { kind: 'envelope', field: 'occurredAt' },
     ]);
@@ -75,9 +75,16 @@ describe('parseTablesConfig', () => {
       'entityTypes.customer.table: not a valid table name "Customers": expected lowercase letters, digits and _, starting with a letter or _, at most 63 characters',
       'entityTypes.customer.mode: expected a mode: one of upsert, history, got string "append"',
       'entityTypes.customer.columns.email.type: expected a column type: one of text, bigint, integer, numeric, boolean, timestamptz, jsonb, got string "varchar"',
-      'entityTypes.customer.columns.name.from: "na me" is not a field path: "na me" should be an Avro field name (letters, digits, _) optionally followed by [n]',
+      'entityTypes.customer.columns.name.from: "na me" is not a field path: unexpected " " after "na": field names have letters, digits and _ only (expected field names (letters, digits, _) joined by ".", each optionally followed by [n] or [*], such as address.zip, items[0].sku, items[*].sku)',
       'entityTypes.customer.columns.tier.from: unknown envelope field "$tier": expected one of $tenant, $id, $revision, $occurredAt, $source',
       'entityTypes.customer.columns.extra: unknown key "default"',
+    ]);
+  });
+
+  it('refuses a path naming one value per list element ([*]): a column takes one value', () => {
+    expect(problems({ entityTypes: { order: { table: 'orders', columns: { skus: { from: 'items[*].sku', type: 'text' }, bad: { from: 'items[x]', type: 'text' } } } } })).toEqual([
+      'entityTypes.order.columns.skus.from: "items[*].sku" names one value per element of a list ([*]), but one value is needed here: use an index, as in items[0].sku, or map the list itself (items) to a jsonb column',
+      'entityTypes.order.columns.bad.from: "items[x]" is not a field path: [x] is neither an index (digits) nor [*] (expected field names (letters, digits, _) joined by ".", each optionally followed by [n] or [*], such as address.zip, items[0].sku, items[*].sku)',
     ]);
   });
 

@@ -3,7 +3,7 @@
 // start-up; every problem names its path in the file and what was expected.
 import { ConfigFileError, formatIssues, readConfigFile } from '@ingest-mesh/config-file';
 import { z } from 'zod';
-import { parseFieldPath, type FieldSegment } from './field-path.js';
+import { FieldPathError, parseSingleValuePath, type PathSegment } from '@ingest-mesh/field-path';
 
 export const COLUMN_TYPES = ['text', 'bigint', 'integer', 'numeric', 'boolean', 'timestamptz', 'jsonb'] as const;
 export type ColumnType = (typeof COLUMN_TYPES)[number];
@@ -42,7 +42,8 @@ export function meshColumns(mode: TableMode): readonly MeshColumn[] {
   return mode === 'history' ? HISTORY_MESH_COLUMNS : UPSERT_MESH_COLUMNS;
 }
 
-export type ColumnSource = { kind: 'envelope'; field: EnvelopeField } | { kind: 'payload'; path: string; segments: FieldSegment[] };
+/** A payload field is a path of @ingest-mesh/field-path naming one value (no [*]). */
+export type ColumnSource = { kind: 'envelope'; field: EnvelopeField } | { kind: 'payload'; path: string; segments: PathSegment[] };
 
 export interface ColumnMapping {
   name: string;
@@ -87,9 +88,12 @@ const fromSchema = z.string({ error: 'expected a payload field path (e.g. email,
     return;
   }
   try {
-    parseFieldPath(from);
+    parseSingleValuePath(from);
   } catch (err) {
-    ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
+    let message = err instanceof Error ? err.message : String(err);
+    // A column takes one value; a whole list goes into a jsonb column.
+    if (err instanceof FieldPathError && err.problem === 'many-values') message += `, or map the list itself (${from.slice(0, from.indexOf('[*]'))}) to a jsonb column`;
+    ctx.addIssue({ code: 'custom', message });
   }
 });
 
@@ -221,7 +225,7 @@ export async function loadTablesConfig(file: string): Promise<TablesConfig> {
 
 function sourceOf(from: string): ColumnSource {
   if (from.startsWith('$')) return { kind: 'envelope', field: ENVELOPE_SOURCES[from as keyof typeof ENVELOPE_SOURCES] };
-  return { kind: 'payload', path: from, segments: parseFieldPath(from) };
+  return { kind: 'payload', path: from, segments: parseSingleValuePath(from) };
 }
 
 /** `entityTypes.order.columns.amount_cents.type`; keys that are not plain names are quoted. */

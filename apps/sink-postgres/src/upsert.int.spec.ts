@@ -82,6 +82,25 @@ describe('RevisionGuardedUpsert', () => {
     expect((await db.pool.query('SELECT * FROM customers ORDER BY id')).rows).toEqual(before.rows);
   });
 
+  it('equal revisions with different payloads in ONE batch: the last is written, the earlier superseded; a later batch cannot replace it', async () => {
+    const writer = customerWriter();
+    expect(await writer.write([customer('c-1', 2, { name: 'first' }), customer('c-2', 1), customer('c-1', 2, { name: 'last' })])).toEqual([
+      { status: 'noop', why: 'superseded-in-batch' },
+      { status: 'written' },
+      { status: 'written' },
+    ]);
+    expect(statements).toBe(1);
+    expect(await row('customers', 'c-1')).toMatchObject({ revision: '2', name: 'last' });
+    expect(await writer.write([customer('c-1', 2, { name: 'another batch' })])).toEqual([{ status: 'noop', why: 'equal-revision' }]);
+    expect(await row('customers', 'c-1')).toMatchObject({ revision: '2', name: 'last' });
+  });
+
+  it('an older revision after a newer one in ONE batch is superseded, never written', async () => {
+    const writer = customerWriter();
+    expect(await writer.write([customer('c-1', 5, { name: 'five' }), customer('c-1', 3, { name: 'three' })])).toEqual([{ status: 'written' }, { status: 'noop', why: 'superseded-in-batch' }]);
+    expect(await row('customers', 'c-1')).toMatchObject({ revision: '5', name: 'five' });
+  });
+
   it('update → delete → update of one key in ONE batch ends present at the last revision', async () => {
     const writer = customerWriter();
     const outcomes = await writer.write([customer('c-1', 1, { name: 'one' }), tombstone('customer', 'c-1', 2), customer('c-1', 3, { name: 'three' })]);

@@ -1,11 +1,11 @@
 // Upsert mode: one row per key at its highest revision, written with ONE statement per batch
-// (plus one more per round of fallbacks when a winner fails on a constraint; see collapse.ts).
+// (plus one more per round of fallbacks when a winner fails on a constraint; see below).
 // The revision guard `WHERE excluded.revision > t.revision` makes every write idempotent:
 // a redelivered batch changes nothing, a late older version is refused and reported with the
 // revision that won. Tombstones are soft deletes (deleted = true, data columns cleared) so the
 // guard keeps protecting the deleted entity from a late older upsert.
 import { InternalError, SinkTimeoutError } from '@ingest-mesh/reason-codes';
-import { groupByKey, settleRest, type AppliedResult, type KeyVersions, type Versioned } from './collapse.js';
+import { rankRevisions, settleSuperseded, type RevisionGroup } from '@ingest-mesh/sink-kit';
 import { prepareRow, type PreparedRow } from './column-values.js';
 import { writeIsolated } from './isolate.js';
 import { rowArrays } from './row-arrays.js';
@@ -14,8 +14,19 @@ import type { TableMapping } from './table-config.js';
 import { describeRow, type Queryable, type TableWriter } from './table-writer.js';
 import { buildUpsertSql, type UpsertResultRow } from './upsert-sql.js';
 
-type Row = PreparedRow & Versioned;
+type Row = PreparedRow & { index: number };
+/** What the database said about the applied version of a key. */
+type AppliedResult = { status: 'written' } | { status: 'noop'; why: 'equal-revision' } | { status: 'older-revision'; currentRevision: number };
 type RowResult = AppliedResult | { status: 'failed'; error: unknown };
+
+// The versions of one key in a batch follow sink-kit's rule (rankRevisions, settleSuperseded): the
+// highest revision is applied — the last of equal ones — and the others are settled by what
+// happened to it, as applying the batch one record at a time in revision order would:
+//   applied (written or equal-revision) → the other versions: noop 'superseded-in-batch'
+//   refused as older (current > it)     → every other version of the key: older-revision too
+//   failed, retryable                   → the other versions fail alike (the runner retries them)
+//   failed on its values (constraint)   → the next best version gets its turn (next round)
+// So update → delete → update ends at the last update, and a delete that is last ends deleted.
 
 export class RevisionGuardedUpsert implements TableWriter {
   readonly sql: string;
@@ -42,22 +53,23 @@ export class RevisionGuardedUpsert implements TableWriter {
 
     // Round 1 applies the best version of every key; a key whose version failed on its values
     // tries its next best in the next round, as a one-by-one application would have.
-    let round: Array<{ group: KeyVersions<Row>; pos: number }> = groupByKey(rows).map((group) => ({ group, pos: 0 }));
+    // Ranked by position in `rows`, which keeps batch order; versions carry their batch index.
+    const groups = rankRevisions(rows, (row) => row.keyId).map((g): RevisionGroup<Row> => ({ key: g.key, versions: g.versions.map(({ record }) => ({ index: record.index, record })) }));
+    let round = groups.map((group) => ({ group, pos: 0 }));
     while (round.length > 0) {
       signal?.throwIfAborted();
-      const winners = round.map(({ group, pos }) => group.versions[pos]!);
+      const winners = round.map(({ group, pos }) => group.versions[pos]!.record);
       const results = await writeIsolated(winners, (batch) => this.apply(batch), { describe: (row) => describeRow(this.mapping, row), signal });
       const next: typeof round = [];
       results.forEach((isolated, j) => {
         const { group, pos } = round[j]!;
         const winner = group.versions[pos]!;
         const result: RowResult = isolated.ok ? isolated.result : { status: 'failed', error: isolated.error };
+        outcomes[winner.index] = result;
         if (result.status !== 'failed') {
-          outcomes[winner.index] = result;
-          for (const [index, outcome] of settleRest(group.versions, pos, result)) outcomes[index] = outcome;
+          for (const [index, outcome] of settleSuperseded(group.versions, pos, result)) outcomes[index] = outcome;
           return;
         }
-        outcomes[winner.index] = result;
         const retryable = (result.error as { retryable?: unknown }).retryable === true;
         if (retryable) {
           // Trying a lower version now could apply it before this one: fail them alike.

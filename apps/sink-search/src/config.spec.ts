@@ -1,4 +1,4 @@
-import { ConfigError } from '@ingest-mesh/kafka-runtime';
+import { ConfigError, ENDPOINT_DEFAULTS } from '@ingest-mesh/env-config';
 import { describe, expect, it } from 'vitest';
 import { loadSinkSearchEnv } from './app-env.js';
 import { loadSearchEnv, openSearchBackendOptions, searchSinkOptions } from './config.js';
@@ -6,9 +6,9 @@ import { loadSearchEnv, openSearchBackendOptions, searchSinkOptions } from './co
 describe('search env', () => {
   it('has loopback defaults; two bulk requests in flight', () => {
     const env = loadSearchEnv({});
-    expect(env).toMatchObject({ SEARCH_URL: 'http://127.0.0.1:9200', SINK_SEARCH_INDEX_PREFIX: 'mesh-', SINK_SEARCH_REFRESH: 'false', SINK_SEARCH_MAX_IN_FLIGHT: 2 });
+    expect(env).toMatchObject({ SEARCH_URL: ENDPOINT_DEFAULTS.SEARCH_URL, SINK_SEARCH_INDEX_PREFIX: 'mesh-', SINK_SEARCH_REFRESH: 'false', SINK_SEARCH_MAX_IN_FLIGHT: 2 });
     expect(searchSinkOptions(env)).toEqual({ indexPrefix: 'mesh-', bulkMaxItems: 2000, bulkMaxBytes: 5 * 1024 * 1024, maxInFlight: 2 });
-    expect(openSearchBackendOptions(env)).toMatchObject({ node: 'http://127.0.0.1:9200', indexPrefix: 'mesh-', refresh: 'false', requestTimeoutMs: 30_000 });
+    expect(openSearchBackendOptions(env)).toMatchObject({ node: ENDPOINT_DEFAULTS.SEARCH_URL, indexPrefix: 'mesh-', refresh: 'false', requestTimeoutMs: 30_000 });
   });
 
   it('SINK_SEARCH_MAX_IN_FLIGHT becomes the sink’s bound, and is part of the app’s environment', () => {

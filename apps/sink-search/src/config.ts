@@ -1,10 +1,10 @@
 // The search side of the sink's environment, validated at start-up.
-import { env, parseEnv } from '@ingest-mesh/kafka-runtime';
+import { endpointEnv, env, parseEnv } from '@ingest-mesh/env-config';
 import type { OpenSearchBackendOptions } from './opensearch-backend.js';
 import type { SearchSinkOptions } from './search-sink.js';
 
 export const searchEnvShape = {
-  SEARCH_URL: env.url('http://127.0.0.1:9200').default('http://127.0.0.1:9200'),
+  SEARCH_URL: endpointEnv.SEARCH_URL,
   SINK_SEARCH_INDEX_PREFIX: env.string('mesh-').default('mesh-'),
   SINK_SEARCH_REFRESH: env.oneOf(['false', 'wait_for', 'true'] as const, 'false'),
   SINK_SEARCH_BULK_MAX_ITEMS: env.int(1, 100_000, 2000),

@@ -2,10 +2,11 @@
 // templates with overlapping patterns and equal priority, so a sink with prefix `<p>eu-` must
 // start next to one with prefix `<p>`, and each index gets the template of its longest prefix.
 import { randomUUID } from 'node:crypto';
+import { stackEndpoints } from '@ingest-mesh/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OpenSearchBackend } from './opensearch-backend.js';
 
-const SEARCH_URL = process.env.SEARCH_URL ?? 'http://127.0.0.1:9200';
+const { SEARCH_URL } = stackEndpoints();
 const base = `it-tpl-${randomUUID().slice(0, 8)}-`;
 
 describe('index templates of nested prefixes', () => {

@@ -1,11 +1,12 @@
 // SearchSink on the real OpenSearch: a unique index prefix per run, deleted afterwards.
 import { randomUUID } from 'node:crypto';
+import { stackEndpoints } from '@ingest-mesh/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenSearchBackend } from './opensearch-backend.js';
 import { SearchSink } from './search-sink.js';
 import { record } from './test-support/records.js';
 
-const SEARCH_URL = process.env.SEARCH_URL ?? 'http://127.0.0.1:9200';
+const { SEARCH_URL } = stackEndpoints();
 const prefix = `mesh-it-${randomUUID().slice(0, 8)}-`;
 const backend = new OpenSearchBackend({ node: SEARCH_URL, indexPrefix: prefix, refresh: 'wait_for' });
 const sink = new SearchSink({ backend, indexPrefix: prefix });

@@ -64,3 +64,10 @@ export interface SearchBackend {
 export function docKey(ref: DocRef): string {
   return `${ref.index}\u0000${ref.id}`;
 }
+
+/** The bytes one item adds to a bulk request's NDJSON body: its action line and, for `index`, its document line. */
+export function bulkItemBytes(item: BulkItem): number {
+  const action = JSON.stringify({ [item.action]: { _index: item.index, _id: item.id, version: item.version, version_type: 'external' } });
+  const doc = item.doc === undefined ? 0 : Buffer.byteLength(JSON.stringify(item.doc)) + 1;
+  return Buffer.byteLength(action) + 1 + doc;
+}

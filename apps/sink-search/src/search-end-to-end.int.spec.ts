@@ -6,13 +6,13 @@ import { rmSync } from 'node:fs';
 import { DLQ_HEADERS, headerString } from '@ingest-mesh/kafka-runtime';
 import { SchemaCatalog } from '@ingest-mesh/avro';
 import { SinkTestRun } from '@ingest-mesh/sink-kit/testing';
-import { freePort, spawnRouter, waitFor, type RouterProcess } from '@ingest-mesh/testing';
+import { freePort, spawnRouter, stackEndpoints, waitFor, type RouterProcess } from '@ingest-mesh/testing';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenSearchBackend } from './opensearch-backend.js';
 import { SearchSink } from './search-sink.js';
 
-const SEARCH_URL = process.env.SEARCH_URL ?? 'http://127.0.0.1:9200';
+const { SEARCH_URL, SCHEMA_REGISTRY_URL } = stackEndpoints();
 const AT = '2025-03-01T12:00:00.000Z';
 
 describe('ingest.raw → ingest-router → sink-search → a searchable document', () => {
@@ -20,7 +20,7 @@ describe('ingest.raw → ingest-router → sink-search → a searchable document
   const prefix = `it-e2e-${sinkName}-`;
   const backend = new OpenSearchBackend({ node: SEARCH_URL, indexPrefix: prefix, refresh: 'wait_for' });
   // Field types from the registry's Avro schemas (the mapping the app's main.ts sets up).
-  const catalog = new SchemaCatalog({ registry: new SchemaRegistry({ host: process.env.SCHEMA_REGISTRY_URL || 'http://127.0.0.1:8081/apis/ccompat/v7' }) });
+  const catalog = new SchemaCatalog({ registry: new SchemaRegistry({ host: SCHEMA_REGISTRY_URL }) });
   const r = new SinkTestRun({ label: 'search-e2e', sink: new SearchSink({ backend, indexPrefix: prefix, schemas: catalog }), topic: `sink.${sinkName}` });
   let router: RouterProcess & { output: string[] };
   let routeGroupsBefore = new Set<string>();

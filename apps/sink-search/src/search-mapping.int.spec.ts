@@ -6,14 +6,14 @@
 import { randomUUID } from 'node:crypto';
 import { registerSchema, registerSchemas, SchemaCatalog } from '@ingest-mesh/avro';
 import { SinkRecordFactory } from '@ingest-mesh/sink-kit/testing';
+import { stackEndpoints } from '@ingest-mesh/testing';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenSearchBackend } from './opensearch-backend.js';
 import { SearchSink } from './search-sink.js';
 import { decodeSinkRecords, orderSinkRecord } from './test-support/real-records.js';
 
-const SEARCH_URL = process.env.SEARCH_URL ?? 'http://127.0.0.1:9200';
-const REGISTRY_URL = process.env.SCHEMA_REGISTRY_URL || 'http://127.0.0.1:8081/apis/ccompat/v7';
+const { SEARCH_URL, SCHEMA_REGISTRY_URL: REGISTRY_URL } = stackEndpoints();
 const run = randomUUID().replaceAll('-', '').slice(0, 10);
 const prefix = `mesh-it-map-${run}-`;
 const tenant = `acme${run}`;

@@ -22,6 +22,32 @@ describe('SearchSink.writeBatch', () => {
     expect(backend.bulks[0]![1]!.doc).toMatchObject({ name: 'n-a-3', '@mesh': { tenant: 'acme', revision: 3, source: 'crm' } });
   });
 
+  it('equal revisions with different payloads: the last one is sent, the earlier ones are superseded-in-batch', async () => {
+    const backend = new FakeBackend();
+    const records = [record({ id: 'a', revision: 2, payload: { name: 'first' } }), record({ id: 'a', revision: 2, payload: { name: 'second' } }), record({ id: 'a', revision: 2, payload: { name: 'last' } })];
+    expect(await new SearchSink({ backend }).writeBatch(records, { signal })).toEqual([
+      { status: 'noop', why: 'superseded-in-batch' },
+      { status: 'noop', why: 'superseded-in-batch' },
+      { status: 'written' },
+    ]);
+    expect(backend.bulks).toHaveLength(1);
+    expect(backend.bulks[0]!.map((i) => [i.id, i.version, i.doc?.name])).toEqual([['a', 2, 'last']]);
+  });
+
+  it('an older revision after a newer one is superseded, never sent', async () => {
+    const backend = new FakeBackend();
+    const outcomes = await new SearchSink({ backend }).writeBatch([record({ id: 'a', revision: 5 }), record({ id: 'a', revision: 3 })], { signal });
+    expect(outcomes).toEqual([{ status: 'written' }, { status: 'noop', why: 'superseded-in-batch' }]);
+    expect(backend.bulks[0]!.map((i) => [i.id, i.version])).toEqual([['a', 5]]);
+  });
+
+  it('collapses per document: keys whose tenants differ only in case name one document', async () => {
+    const backend = new FakeBackend();
+    const outcomes = await new SearchSink({ backend }).writeBatch([record({ id: 'a', revision: 1, tenant: 'ACME' }), record({ id: 'a', revision: 1, tenant: 'acme' })], { signal });
+    expect(outcomes).toEqual([{ status: 'noop', why: 'superseded-in-batch' }, { status: 'written' }]);
+    expect(backend.bulks[0]!.map((i) => [i.index, i.id, i.doc?.['@mesh']])).toEqual([['mesh-acme-customer', 'a', expect.objectContaining({ tenant: 'acme' })]]);
+  });
+
   it('a partial failure fails only its record', async () => {
     const backend = new FakeBackend((item) => (item.id === 'bad' ? { status: 400, errorType: 'mapper_parsing_exception', errorReason: 'failed to parse' } : { status: 201 }));
     const outcomes = await new SearchSink({ backend }).writeBatch([record({ id: 'a', revision: 1 }), record({ id: 'bad', revision: 1 }), record({ id: 'c', revision: 1 })], { signal });
@@ -59,12 +85,25 @@ describe('SearchSink.writeBatch', () => {
     expect(backend.bulks.map((b) => b.length)).toEqual([2, 2, 1]);
   });
 
+  it('chunks by SINK_SEARCH_BULK_MAX_BYTES, a document bigger than the limit in a request of its own', async () => {
+    const backend = new FakeBackend();
+    const records = ['a', 'b', 'c', 'd'].map((id) => record({ id, revision: 1, payload: { name: id === 'c' ? 'x'.repeat(5000) : id } }));
+    const outcomes = await new SearchSink({ backend, bulkMaxBytes: 1000 }).writeBatch(records, { signal });
+    expect(outcomes.every((o) => o.status === 'written')).toBe(true);
+    expect(backend.bulks.map((b) => b.map((i) => i.id))).toEqual([['a', 'b'], ['c'], ['d']]);
+  });
+
   it('a whole-request failure throws', async () => {
     const backend = new FakeBackend();
     backend.bulk = async () => {
       throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9200'), { name: 'ConnectionError' });
     };
     await expect(new SearchSink({ backend }).writeBatch([record({ id: 'a', revision: 1 })], { signal })).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it('refuses unusable bulk limits when it is built', () => {
+    expect(() => new SearchSink({ backend: new FakeBackend(), bulkMaxItems: 0 })).toThrow('maxCount must be an integer ≥ 1, got 0');
+    expect(() => new SearchSink({ backend: new FakeBackend(), bulkMaxBytes: -1 })).toThrow('maxBytes must be > 0, got -1');
   });
 
   it('uses the prefix and closes once', async () => {

@@ -1,18 +1,19 @@
-// The search sink: each batch is collapsed to one action per document, sent as bulk requests with
-// the revision as an external version (the engine is the revision guard), and each item's result
-// becomes the record's outcome. Conflicts whose current version the engine did not state are
+// The search sink: each batch is collapsed to one action per document (sink-kit's
+// collapseRevisions: the highest revision, the last of equal ones; the others are noop
+// 'superseded-in-batch'), cut into bulk requests by count and bytes (sink-kit's chunkBy), sent
+// with the revision as an external version (the engine is the revision guard), and each item's
+// result becomes the record's outcome. Conflicts whose current version the engine did not state are
 // resolved with one lookup for the batch. Before the first document of an entity type / schema
 // id, its mappings are applied (entity-mappings.ts). Engine requests of all partitions together
 // are bounded by maxInFlight (the runner writes partitions in parallel).
 import { Semaphore } from '@ingest-mesh/backpressure';
 import { InternalError } from '@ingest-mesh/reason-codes';
-import { chunk } from './chunk.js';
-import { collapse } from './collapse.js';
+import { chunkBy, collapseRevisions } from '@ingest-mesh/sink-kit';
 import { toDocument } from './document.js';
 import { EntityMappings, type MappingIssue, type SchemaSource } from './entity-mappings.js';
 import { indexName } from './index-name.js';
 import { conflictOutcome, itemVerdict, type ItemVerdict } from './item-outcome.js';
-import { docKey, type BulkItem, type SearchBackend } from './search-backend.js';
+import { bulkItemBytes, docKey, type BulkItem, type SearchBackend } from './search-backend.js';
 import type { Sink, SinkHealth, SinkOutcome, SinkRecordIn } from './sink-types.js';
 
 export interface SearchSinkOptions {
@@ -44,6 +45,7 @@ export class SearchSink implements Sink {
     this.indexPrefix = options.indexPrefix ?? 'mesh-';
     this.bulkMaxItems = options.bulkMaxItems ?? 2000;
     this.bulkMaxBytes = options.bulkMaxBytes ?? 5 * 1024 * 1024;
+    chunkBy([], { maxCount: this.bulkMaxItems, maxBytes: this.bulkMaxBytes, sizeOf: bulkItemBytes }); // refuses unusable limits now, not per batch
     const maxInFlight = options.maxInFlight ?? 2;
     if (!Number.isInteger(maxInFlight) || maxInFlight < 1) throw new RangeError(`maxInFlight must be an integer ≥ 1, got ${maxInFlight}`);
     this.inFlight = new Semaphore(maxInFlight);
@@ -64,13 +66,15 @@ export class SearchSink implements Sink {
   async writeBatch(records: readonly SinkRecordIn[], ctx: { signal: AbortSignal }): Promise<SinkOutcome[]> {
     const outcomes = new Array<SinkOutcome | undefined>(records.length);
     const items = records.map((r) => this.toItem(r));
-    const { winners, superseded } = collapse(items.map((item, i) => ({ index: item.index, id: item.id, revision: records[i]!.revision })));
-    for (const i of superseded) outcomes[i] = { status: 'noop', why: 'superseded-in-batch' };
-    await this.ensureMappings(winners.map((i) => records[i]!), ctx.signal);
+    // Per document (index, id), not per Kafka key: two keys can name one document (tenants that
+    // differ only in case share an index), and a bulk must hold one action per document.
+    const { write, superseded } = collapseRevisions(records, (_, i) => docKey(items[i]!));
+    for (const s of superseded) outcomes[s.index] = s.outcome;
+    await this.ensureMappings(write.map((w) => w.record), ctx.signal);
 
     const verdicts = new Map<number, ItemVerdict>();
-    const positioned = winners.map((i) => ({ ...items[i]!, position: i }));
-    for (const part of chunk(positioned, this.bulkMaxItems, this.bulkMaxBytes)) {
+    const positioned = write.map((w) => ({ ...items[w.index]!, position: w.index }));
+    for (const part of chunkBy(positioned, { maxCount: this.bulkMaxItems, maxBytes: this.bulkMaxBytes, sizeOf: bulkItemBytes })) {
       ctx.signal.throwIfAborted();
       const results = await this.limited(ctx.signal, () => this.options.backend.bulk(part, { signal: ctx.signal }));
       if (results.length !== part.length) throw new InternalError(`bulk answered ${results.length} items for ${part.length}`);

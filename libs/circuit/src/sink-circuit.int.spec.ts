@@ -2,11 +2,12 @@
 // trip it, constraint violations never do, and a half-open probe against a live server closes it.
 import net from 'node:net';
 import { CircuitOpenError } from '@ingest-mesh/reason-codes';
+import { stackEndpoints } from '@ingest-mesh/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SinkCircuit } from './sink-circuit.js';
 
-const databaseUrl = process.env.DATABASE_URL ?? 'postgres://mesh@127.0.0.1:5432/mesh';
+const databaseUrl = stackEndpoints().DATABASE_URL;
 let live: pg.Pool;
 let refused: pg.Pool;
 const table = `circuit_int_${process.pid}_${Date.now()}`;

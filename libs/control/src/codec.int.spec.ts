@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { InvalidPayloadError } from '@ingest-mesh/reason-codes';
+import { stackEndpoints } from '@ingest-mesh/testing';
 import { Kafka, logLevel, type Admin, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ControlCodec } from './codec.js';
@@ -15,11 +16,12 @@ import { signCommand, verifyCommand } from './signature.js';
 const SECRET = `int-test-secret-${randomUUID()}`;
 const FORGER_SECRET = `forger-secret-${randomUUID()}`;
 const topic = `test.control.${randomUUID()}`;
-const registryUrl = process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
+const endpoints = stackEndpoints();
+const registryUrl = endpoints.SCHEMA_REGISTRY_URL;
 
 const kafka = new Kafka({
   clientId: 'control-int-test',
-  brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+  brokers: endpoints.KAFKA_BROKERS.split(','),
   logLevel: logLevel.NOTHING,
 });
 let admin: Admin;

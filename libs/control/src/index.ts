@@ -3,6 +3,7 @@ export * from './schema.js';
 export * from './shape.js';
 export * from './canonical.js';
 export * from './secret.js';
+export * from './operator.js';
 export * from './signature.js';
 export * from './new-command.js';
 export * from './replay-guard.js';

@@ -3,11 +3,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { Redis } from 'ioredis';
+import { stackEndpoints } from '@ingest-mesh/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisClient, waitUntilReady } from './redis-client.js';
 import { RedisIdempotencyStore, type RedisIdempotencyStoreOptions } from './redis-idempotency-store.js';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const { REDIS_URL } = stackEndpoints();
 
 let admin: Redis;
 const opened: RedisIdempotencyStore[] = [];

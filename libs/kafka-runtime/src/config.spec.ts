@@ -1,12 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, env, parseEnv, runtimeEnvShape } from './config.js';
+import * as envConfig from '@ingest-mesh/env-config';
+import { ConfigError, ENDPOINT_DEFAULTS, parseEnv } from '@ingest-mesh/env-config';
+import * as runtime from './config.js';
+import { runtimeEnvShape } from './config.js';
 
 const valid = { MESH_ADMIN_TOKEN: 'a'.repeat(16), MESH_CONTROL_SECRET: 's'.repeat(32) };
 
-describe('parseEnv', () => {
+// The helpers themselves (parseEnv, env, ConfigError) are tested in libs/env-config.
+describe('runtimeEnvShape', () => {
   it('applies defaults for unset variables', () => {
     const cfg = parseEnv(runtimeEnvShape, valid);
-    expect(cfg.KAFKA_BROKERS).toEqual(['127.0.0.1:9092']);
+    expect(cfg.KAFKA_BROKERS).toEqual([ENDPOINT_DEFAULTS.KAFKA_BROKERS]);
+    expect(cfg.SCHEMA_REGISTRY_URL).toBe(ENDPOINT_DEFAULTS.SCHEMA_REGISTRY_URL);
+    expect(cfg.REDIS_URL).toBe(ENDPOINT_DEFAULTS.REDIS_URL);
     expect(cfg.MESH_RETRY_MAX_ATTEMPTS).toBe(5);
     expect(cfg.MESH_EXHAUSTED_RETRIES).toBe('dlq');
     expect(cfg.MESH_IDEMPOTENCY_WHEN_REDIS_DOWN).toBe('fail-closed');
@@ -40,8 +46,12 @@ describe('parseEnv', () => {
   it('requires the admin token and control secret', () => {
     expect(() => parseEnv(runtimeEnvShape, {})).toThrow(/MESH_ADMIN_TOKEN: expected a secret of at least 16 characters \(set it in the environment\) \(got nothing\)/);
   });
+});
 
-  it('treats blank values as unset', () => {
-    expect(parseEnv({ X: env.int(1, 10, 3) }, { X: '  ' }).X).toBe(3);
+describe('re-exports', () => {
+  it('are env-config\'s helpers, for code that imports them from the runtime', () => {
+    expect(runtime.parseEnv).toBe(envConfig.parseEnv);
+    expect(runtime.env).toBe(envConfig.env);
+    expect(runtime.ConfigError).toBe(envConfig.ConfigError);
   });
 });

@@ -14,23 +14,41 @@ export function recordBytes(record: InboundRecord): number {
  * maxBytes; a record bigger than maxBytes on its own is a round of its own (never split or dropped).
  */
 export function splitRounds(records: readonly InboundRecord[], maxRecords: number, maxBytes: number, sizeOf: (record: InboundRecord) => number = recordBytes): InboundRecord[][] {
-  if (!Number.isInteger(maxRecords) || maxRecords < 1) throw new RangeError(`maxRecords must be an integer >= 1, got ${maxRecords}`);
-  if (!(maxBytes >= 1)) throw new RangeError(`maxBytes must be >= 1, got ${maxBytes}`);
-  const rounds: InboundRecord[][] = [];
-  let round: InboundRecord[] = [];
+  return chunkBy(records, { maxCount: maxRecords, maxBytes, sizeOf });
+}
+
+// The one rule for cutting a sequence by count and bytes: rounds here, a sink's requests in
+// sink-kit (re-exported there). Order is kept; an item bigger than maxBytes by itself is a chunk
+// of its own, never dropped or split.
+export interface ChunkLimits<T> {
+  /** Items per chunk, an integer ≥ 1. */
+  maxCount: number;
+  /** Bytes per chunk (as sizeOf counts them), > 0. */
+  maxBytes: number;
+  /** The bytes one item adds to a request (its NDJSON lines, its script arguments…). */
+  sizeOf: (item: T) => number;
+}
+
+/** The items in order, cut into chunks of at most maxCount items and maxBytes bytes. */
+export function chunkBy<T>(items: readonly T[], limits: ChunkLimits<T>): T[][] {
+  const { maxCount, maxBytes, sizeOf } = limits;
+  if (!Number.isInteger(maxCount) || maxCount < 1) throw new RangeError(`maxCount must be an integer ≥ 1, got ${maxCount}`);
+  if (!(maxBytes > 0)) throw new RangeError(`maxBytes must be > 0, got ${maxBytes}`);
+  const chunks: T[][] = [];
+  let current: T[] = [];
   let bytes = 0;
-  for (const record of records) {
-    const size = sizeOf(record);
-    if (round.length > 0 && (round.length >= maxRecords || bytes + size > maxBytes)) {
-      rounds.push(round);
-      round = [];
+  for (const item of items) {
+    const size = sizeOf(item);
+    if (current.length > 0 && (current.length >= maxCount || bytes + size > maxBytes)) {
+      chunks.push(current);
+      current = [];
       bytes = 0;
     }
-    round.push(record);
+    current.push(item);
     bytes += size;
   }
-  if (round.length > 0) rounds.push(round);
-  return rounds;
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }
 
 function headerBytes(headers: IHeaders | undefined): number {

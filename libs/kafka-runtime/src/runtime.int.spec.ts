@@ -12,13 +12,14 @@ import path from 'node:path';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import pg from 'pg';
 import { createRedisClient, dedupeKey, RedisIdempotencyStore, waitUntilReady } from '@ingest-mesh/idempotency';
-import { waitFor } from '@ingest-mesh/testing';
+import { stackEndpoints, waitFor } from '@ingest-mesh/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DLQ_HEADERS, headerString } from './headers.js';
 
-const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
-const databaseUrl = process.env.DATABASE_URL ?? 'postgres://mesh@127.0.0.1:5432/mesh';
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const endpoints = stackEndpoints();
+const brokers = endpoints.KAFKA_BROKERS.split(',');
+const databaseUrl = endpoints.DATABASE_URL;
+const redisUrl = endpoints.REDIS_URL;
 const root = path.resolve(import.meta.dirname, '../../..');
 const appFile = path.resolve(import.meta.dirname, '../test-app/ledger-app.ts');
 

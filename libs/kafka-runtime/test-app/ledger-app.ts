@@ -6,6 +6,7 @@
 // real insert also appends to applications(id), so applications counts effects actually applied.
 import { existsSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
+import { endpointsFromEnv } from '@ingest-mesh/env-config';
 import { ConnectionError, InvalidPayloadError, ValidationError } from '@ingest-mesh/reason-codes';
 import { runMeshApp, type InboundRecord, type RecordOutcome } from '../src/index.js';
 
@@ -20,7 +21,7 @@ interface Entry {
 const table = required('LEDGER_TABLE');
 const crashAfterId = process.env.LEDGER_CRASH_AFTER_ID;
 const crashMarker = process.env.LEDGER_CRASH_MARKER;
-const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL ?? 'postgres://mesh@127.0.0.1:5432/mesh', max: 4 });
+const pool = new pg.Pool({ connectionString: endpointsFromEnv().DATABASE_URL, max: 4 });
 const failuresSoFar = new Map<string, number>();
 
 function required(name: string): string {

@@ -4,16 +4,16 @@ import net from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Client as OpenSearch } from '@opensearch-project/opensearch';
+import { stackEndpoints } from '@ingest-mesh/testing';
 import { Redis } from 'ioredis';
 import kafkajs from 'kafkajs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classify } from './classify.js';
 
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://mesh@127.0.0.1:5432/mesh';
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const SEARCH_URL = process.env.SEARCH_URL ?? 'http://127.0.0.1:9200';
-const KAFKA_BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+const endpoints = stackEndpoints();
+const { DATABASE_URL, REDIS_URL, SEARCH_URL } = endpoints;
+const KAFKA_BROKERS = endpoints.KAFKA_BROKERS.split(',');
 
 async function closedPort(): Promise<number> {
   const server = net.createServer();

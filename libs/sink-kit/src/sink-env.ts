@@ -1,7 +1,8 @@
 // The variables every sink app reads, whatever it writes to: the runtime's (kafka-runtime) plus
 // where the sink reads from and how it treats infrastructure failures. One shape for all sinks,
 // so operators configure sink-postgres, sink-search and every generated sink the same way.
-import { env, parseEnv, runtimeEnvShape } from '@ingest-mesh/kafka-runtime';
+import { env, parseEnv } from '@ingest-mesh/env-config';
+import { runtimeEnvShape } from '@ingest-mesh/kafka-runtime';
 import type { SinkAppOptions } from './sink-app.js';
 
 export const sinkEnvShape = {

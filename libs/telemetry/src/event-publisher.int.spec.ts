@@ -2,14 +2,16 @@
 // Apicurio registry's Confluent-compatible API. Each run uses its own topic and subject.
 import { randomUUID } from 'node:crypto';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { stackEndpoints } from '@ingest-mesh/testing';
 import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventPublisher, type EventPublisherOptions } from './event-publisher.js';
 import { decodeMeshEvent, type MeshEvent } from './mesh-event.js';
 import { startTelemetry } from './telemetry.js';
 
-const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim());
-const registryUrl = (process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7').replace(/\/$/, '');
+const endpoints = stackEndpoints();
+const brokers = endpoints.KAFKA_BROKERS.split(',').map((b) => b.trim());
+const registryUrl = endpoints.SCHEMA_REGISTRY_URL.replace(/\/$/, '');
 const run = randomUUID();
 const topic = `telemetry-int-${run}`;
 const subject = `telemetry-int-${run}-value`;

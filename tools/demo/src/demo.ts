@@ -6,20 +6,22 @@
 import { randomUUID } from 'node:crypto';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { SchemaCatalog, SINK_RECORD_SUBJECT } from '@ingest-mesh/avro';
+import { endpointsFromEnv } from '@ingest-mesh/env-config';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { demoRecords, type DemoRecord } from './records.js';
 import { observe, type Seen } from './observe.js';
 import { waitForPostgresRows, type ExpectedRow } from './postgres-rows.js';
 import { searchText, waitForDocuments, type ExpectedDoc } from './search-hits.js';
 
-const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+const endpoints = endpointsFromEnv();
+const brokers = endpoints.KAFKA_BROKERS.split(',');
 const routerUrl = process.env.ROUTER_URL ?? 'http://127.0.0.1:8090';
 const token = process.env.ROUTER_TOKEN_ACME;
 const run = randomUUID().slice(0, 6);
 const watched = ['sink.postgres', 'sink.search', 'dlq.ingest-router'];
 
 const kafka = new Kafka({ clientId: `demo-${run}`, brokers, logLevel: logLevel.NOTHING });
-const registry = new SchemaRegistry({ host: process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7' });
+const registry = new SchemaRegistry({ host: endpoints.SCHEMA_REGISTRY_URL });
 const records = demoRecords(run);
 
 const admin = kafka.admin();
@@ -68,7 +70,7 @@ async function showPostgresRows(): Promise<number> {
     });
   const schema = process.env.SINK_PG_SCHEMA ?? 'public';
   console.log(`\nWaiting for sink-postgres to write the ${expected.length} good records to PostgreSQL (schema ${schema})…`);
-  const { rows, missing } = await waitForPostgresRows({ databaseUrl: process.env.DATABASE_URL ?? 'postgres://mesh@127.0.0.1:5432/mesh', schema, expected, timeoutMs: 30_000 });
+  const { rows, missing } = await waitForPostgresRows({ databaseUrl: endpoints.DATABASE_URL, schema, expected, timeoutMs: 30_000 });
   for (const row of rows) {
     const { table, updated_at: _updatedAt, ...fields } = row;
     console.log(`${String(table).padEnd(15)} ${JSON.stringify(fields)}`);
@@ -102,7 +104,7 @@ async function showOneSinkRecord(s: Seen): Promise<void> {
 
 /** Waits for sink-search to index the good records routed to it, then prints one search result; returns how many are missing. */
 async function showSearchResult(): Promise<number> {
-  const opts = { searchUrl: process.env.SEARCH_URL ?? 'http://127.0.0.1:9200', indexPrefix: process.env.SINK_SEARCH_INDEX_PREFIX ?? 'mesh-', timeoutMs: 30_000 };
+  const opts = { searchUrl: endpoints.SEARCH_URL, indexPrefix: process.env.SINK_SEARCH_INDEX_PREFIX ?? 'mesh-', timeoutMs: 30_000 };
   const expected = records
     .filter((r) => r.expect.includes('sink.search'))
     .map((r): ExpectedDoc => {

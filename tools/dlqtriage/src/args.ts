@@ -1,5 +1,6 @@
 // Command line → a validated request. Pure: unit-tested without Kafka or PostgreSQL.
 import { parseArgs } from 'node:util';
+import { OPERATOR_ENV_HELP } from '@ingest-mesh/control';
 import { isReasonCode } from '@ingest-mesh/reason-codes';
 import { usage } from './exit-codes.js';
 
@@ -15,7 +16,9 @@ export const USAGE = `usage: dlqtriage <command> [options]          (--json for 
   purge      --older-than DAYS [--tenant T] [--reason R] [--app A] [--dry-run] [--wait]
 
 exit codes: 0 ok · 1 job finished with failures · 2 usage · 3 cannot reach Kafka/registry/PostgreSQL
-            4 rejected by the redriver, or no redriver acknowledged within --timeout`;
+            4 rejected by the redriver, or no redriver acknowledged within --timeout
+
+${OPERATOR_ENV_HELP}`;
 
 const OPTIONS = {
   tenant: { type: 'string' },

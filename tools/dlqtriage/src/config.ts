@@ -1,6 +1,9 @@
-// The CLI's environment. The control secret comes only from MESH_CONTROL_SECRET (never a flag,
-// never printed); issuedBy from MESH_OPERATOR or the OS user.
-import { userInfo } from 'node:os';
+// The CLI's environment. The endpoints default to the apps' (@ingest-mesh/env-config); issuedBy
+// and the control secret are read as every operator CLI reads them (@ingest-mesh/control:
+// MESH_OPERATOR or <os user>@<host>; MESH_CONTROL_SECRET or MESH_CONTROL_SECRET_FILE, never a
+// flag, never printed).
+import { ControlSecretError, operatorFromEnv, signingSecretFromEnv } from '@ingest-mesh/control';
+import { brokerList, endpointsFromEnv } from '@ingest-mesh/env-config';
 import { badConfig } from './exit-codes.js';
 
 export interface CliConfig {
@@ -18,25 +21,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CliConfig {
   const get = (name: string, fallback: string) => (env[name]?.trim() ? env[name]!.trim() : fallback);
   const schema = get('DLQ_STORE_SCHEMA', 'mesh_dlq');
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw badConfig(`DLQ_STORE_SCHEMA: expected a lower-case schema name such as mesh_dlq (got "${schema}")`);
+  const endpoints = endpointsFromEnv(env);
   return {
-    databaseUrl: get('DATABASE_URL', 'postgres://mesh@127.0.0.1:5432/mesh'),
-    brokers: get('KAFKA_BROKERS', '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean),
-    registryUrl: get('SCHEMA_REGISTRY_URL', 'http://127.0.0.1:8081/apis/ccompat/v7'),
+    databaseUrl: endpoints.DATABASE_URL,
+    brokers: brokerList(endpoints.KAFKA_BROKERS),
+    registryUrl: endpoints.SCHEMA_REGISTRY_URL,
     controlTopic: get('MESH_CONTROL_TOPIC', 'mesh.control'),
     schema,
-    operator: get('MESH_OPERATOR', safeUser()),
+    operator: operatorFromEnv(env),
     secret: () => {
-      const secret = env['MESH_CONTROL_SECRET'];
-      if (!secret || Buffer.byteLength(secret, 'utf8') < 32) throw badConfig('MESH_CONTROL_SECRET: set it in the environment to the mesh control secret (at least 32 bytes)');
-      return secret;
+      try {
+        return signingSecretFromEnv(env);
+      } catch (err) {
+        if (err instanceof ControlSecretError) throw badConfig(err.message);
+        throw err;
+      }
     },
   };
-}
-
-function safeUser(): string {
-  try {
-    return userInfo().username || 'unknown';
-  } catch {
-    return 'unknown';
-  }
 }

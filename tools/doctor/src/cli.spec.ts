@@ -1,3 +1,4 @@
+import { ENDPOINT_DEFAULTS } from '@ingest-mesh/env-config';
 import { describe, expect, it } from 'vitest';
 import { main } from './cli.js';
 import { appsFromList, doctorConfig } from './config.js';
@@ -39,7 +40,7 @@ describe('doctorConfig', () => {
     const c = doctorConfig({ KAFKA_BROKERS: 'a:1, b:2', MESH_CONTROL_TOPIC: 'ctl' }, '/nowhere', undefined);
     expect(c.brokers).toEqual(['a:1', 'b:2']);
     expect(c.topics.control).toBe('ctl');
-    expect(c.registryUrl).toBe('http://127.0.0.1:8081/apis/ccompat/v7');
+    expect(c.registryUrl).toBe(ENDPOINT_DEFAULTS.SCHEMA_REGISTRY_URL);
     expect(c.apps).toContain('sink-postgres');
     expect(doctorConfig({ MESH_APPS: 'x, y' }, '/nowhere').apps).toEqual(['x', 'y']);
     expect(appsFromList('# c\ningest-router 8090\n\nsink-x 9300 # new\n')).toEqual(['ingest-router', 'sink-x']);

@@ -1,7 +1,8 @@
-// What `mesh doctor` checks against: the same variables the apps read (loopback defaults, as in
-// tools/testing's stack), plus the list of the mesh's apps (their sink.* and dlq.* topics).
+// What `mesh doctor` checks against: the same variables the apps read (the apps' loopback
+// defaults, @ingest-mesh/env-config), plus the list of the mesh's apps (their sink.* and dlq.* topics).
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { brokerList, endpointsFromEnv } from '@ingest-mesh/env-config';
 import type { MeshTopicNames } from './checks/topics.js';
 
 export const DEFAULT_APPS = ['ingest-router', 'sink-postgres', 'sink-search', 'dlq-redriver', 'replay-coordinator'];
@@ -33,12 +34,13 @@ export function doctorConfig(env: NodeJS.ProcessEnv, cwd: string, appsFlag?: str
   const v = (name: string, fallback: string) => env[name]?.trim() || fallback;
   const listFile = path.join(cwd, 'tools/mesh/apps.list');
   const apps = appsFlag ?? env.MESH_APPS;
+  const endpoints = endpointsFromEnv(env);
   return {
-    brokers: v('KAFKA_BROKERS', '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean),
-    registryUrl: v('SCHEMA_REGISTRY_URL', 'http://127.0.0.1:8081/apis/ccompat/v7'),
-    databaseUrl: v('DATABASE_URL', 'postgres://mesh@127.0.0.1:5432/mesh'),
-    redisUrl: v('REDIS_URL', 'redis://127.0.0.1:6379'),
-    searchUrl: v('SEARCH_URL', 'http://127.0.0.1:9200'),
+    brokers: brokerList(endpoints.KAFKA_BROKERS),
+    registryUrl: endpoints.SCHEMA_REGISTRY_URL,
+    databaseUrl: endpoints.DATABASE_URL,
+    redisUrl: endpoints.REDIS_URL,
+    searchUrl: endpoints.SEARCH_URL,
     sinkSchema: v('SINK_PG_SCHEMA', 'public'),
     tablesFile: path.resolve(cwd, v('SINK_PG_TABLES', 'apps/sink-postgres/config/tables.yaml')),
     dlqSchema: v('DLQ_STORE_SCHEMA', 'mesh_dlq'),

@@ -2,7 +2,7 @@
 // records the outcome, which replayctl waits for); every read comes from the store.
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import type { ControlCommandType } from '@ingest-mesh/control';
+import { OPERATOR_ENV_HELP, type ControlCommandType } from '@ingest-mesh/control';
 import type { SendInput, Sender } from './control.js';
 import { renderList, renderStatus, statusJson, table } from './progress.js';
 import type { ReplayReader } from './read.js';
@@ -30,7 +30,10 @@ export const USAGE = `usage: replayctl <command> [options]
   status <plan> [--json]
   list [--tenant T] [--limit N] [--json]
   hold add --tenant T --reason "…" | hold remove --tenant T | hold list [--tenant T] [--json]
-exit codes: 0 ok, 1 refused / run failed or cancelled, 2 usage, 3 unreachable, 4 held or needs approval`;
+exit codes: 0 ok, 1 refused / run failed or cancelled, 2 usage, 3 unreachable, 4 held or needs approval
+
+${OPERATOR_ENV_HELP}
+  ${'REPLAYCTL_USER'.padEnd(26)}replayctl's older name for MESH_OPERATOR; wins over it when set`;
 
 const OPTIONS = {
   tenant: { type: 'string' },

@@ -1,10 +1,10 @@
 // replayctl entry point: configuration, connections, and the exit status (README: exit codes).
-import os from 'node:os';
 import pg from 'pg';
-import { ConfigError } from '@ingest-mesh/kafka-runtime';
+import { ControlSecretError, signingSecretFromEnv } from '@ingest-mesh/control';
+import { ConfigError } from '@ingest-mesh/env-config';
 import { EXIT, runCli, USAGE, UsageError } from './cli.js';
 import { kafkaSender, UnreachableError, type Sender } from './control.js';
-import { loadCliEnv } from './env.js';
+import { issuedByFromEnv, loadCliEnv } from './env.js';
 import { ReplayReader } from './read.js';
 
 async function main(): Promise<number> {
@@ -25,11 +25,8 @@ async function main(): Promise<number> {
   try {
     return await runCli(process.argv.slice(2), {
       reader,
-      sender: () => {
-        if (!env.MESH_CONTROL_SECRET) throw new UsageError('MESH_CONTROL_SECRET is not set: commands that change something are signed with it (set it in the environment)');
-        return (sender ??= kafkaSender(env, reader, env.MESH_CONTROL_SECRET));
-      },
-      issuedBy: env.REPLAYCTL_USER ?? `${os.userInfo().username}@${os.hostname()}`,
+      sender: () => (sender ??= kafkaSender(env, reader, signingSecret())),
+      issuedBy: issuedByFromEnv(),
       out: (t) => process.stdout.write(`${t}\n`),
       err: (t) => process.stderr.write(`${t}\n`),
     });
@@ -54,6 +51,16 @@ async function main(): Promise<number> {
     throw err;
   } finally {
     await pool.end().catch(() => undefined);
+  }
+}
+
+/** MESH_CONTROL_SECRET or MESH_CONTROL_SECRET_FILE; missing or bad is a usage error (exit 2) naming them. */
+function signingSecret(): string {
+  try {
+    return signingSecretFromEnv(process.env);
+  } catch (err) {
+    if (err instanceof ControlSecretError) throw new UsageError(err.message);
+    throw err;
   }
 }
 

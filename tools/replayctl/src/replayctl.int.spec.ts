@@ -5,16 +5,19 @@
 // and, on Kafka, that exactly the tenant's window records were republished to the target intact.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { headerString, REDRIVE_HEADERS } from '@ingest-mesh/kafka-runtime';
-import { freePort, waitFor } from '@ingest-mesh/testing';
+import { freePort, stackEndpoints, waitFor } from '@ingest-mesh/testing';
 import { Kafka, logLevel, Partitioners, type Admin, type KafkaMessage, type Message, type Producer } from 'kafkajs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const REPO = path.resolve(import.meta.dirname, '../../..');
-const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim());
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://mesh@127.0.0.1:5432/mesh';
+const endpoints = stackEndpoints();
+const BROKERS = endpoints.KAFKA_BROKERS.split(',').map((b) => b.trim());
+const DATABASE_URL = endpoints.DATABASE_URL;
 const run = randomBytes(5).toString('hex');
 const schema = `test_replayctl_${run}`;
 const controlTopic = `test.replayctl.control.${run}`;
@@ -265,8 +268,35 @@ describe('replayctl against a replay-coordinator', () => {
     const write = await replayctl(['approve', planId, '--rfa', 'RFA-1'], noSecret);
     expect(write.code).toBe(2);
     expect(write.stderr).toContain('MESH_CONTROL_SECRET is not set');
+    expect(write.stderr).toContain('MESH_CONTROL_SECRET_FILE');
     expect(write.stderr).not.toContain(secret);
     // Reads need no secret.
     expect((await replayctl(['status', planId], noSecret)).code).toBe(0);
+  });
+
+  it('reads the secret from MESH_CONTROL_SECRET_FILE and issuedBy from MESH_OPERATOR (REPLAYCTL_USER wins over it)', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'replayctl-secret-'));
+    try {
+      const file = path.join(dir, 'control-secret');
+      writeFileSync(file, `${secret}\n`);
+      const { MESH_CONTROL_SECRET: _secret, REPLAYCTL_USER: _user, ...rest } = cliEnv();
+      const fromFile = { ...rest, MESH_CONTROL_SECRET_FILE: file, MESH_OPERATOR: 'operator@file' };
+      const C = `initech-${run}`;
+      expect(await replayctl(['hold', 'add', '--tenant', C, '--reason', 'file secret'], fromFile)).toMatchObject({ code: 0 });
+      const holds = await replayctl(['hold', 'list', '--tenant', C, '--json'], fromFile);
+      expect(JSON.parse(holds.stdout)).toEqual([expect.objectContaining({ tenant: C, createdBy: 'operator@file' })]);
+      expect(await replayctl(['hold', 'remove', '--tenant', C], fromFile)).toMatchObject({ code: 0 });
+
+      const both = await replayctl(['hold', 'add', '--tenant', C, '--reason', 'both'], { ...fromFile, MESH_CONTROL_SECRET: secret });
+      expect(both.code).toBe(2);
+      expect(both.stderr).toContain('both MESH_CONTROL_SECRET and MESH_CONTROL_SECRET_FILE are set');
+
+      const older = { ...fromFile, REPLAYCTL_USER: 'tester@int' };
+      expect(await replayctl(['hold', 'add', '--tenant', C, '--reason', 'older name'], older)).toMatchObject({ code: 0 });
+      expect(JSON.parse((await replayctl(['hold', 'list', '--tenant', C, '--json'], older)).stdout)).toEqual([expect.objectContaining({ createdBy: 'tester@int' })]);
+      expect(await replayctl(['hold', 'remove', '--tenant', C], older)).toMatchObject({ code: 0 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

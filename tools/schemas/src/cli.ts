@@ -1,9 +1,10 @@
 // `tools/schemas/register.ts`: registers the mesh's schemas and prints one line per subject.
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { DEFAULT_SCHEMAS_DIR, registerSchemas, type RegisteredSubject } from '@ingest-mesh/avro';
+import { ENDPOINT_DEFAULTS } from '@ingest-mesh/env-config';
 import { classify } from '@ingest-mesh/reason-codes';
 
-export const DEFAULT_REGISTRY_URL = 'http://127.0.0.1:8081/apis/ccompat/v7';
+export const DEFAULT_REGISTRY_URL = ENDPOINT_DEFAULTS.SCHEMA_REGISTRY_URL;
 
 export interface CliOptions {
   dir: string;

@@ -2,10 +2,11 @@
 // timestamps, a consumer group that commits, and the offset look-ups replay and lag rely on
 // (committed group offsets, topic watermarks, offsets by timestamp).
 import { randomUUID } from 'node:crypto';
+import { stackEndpoints } from '@ingest-mesh/testing';
 import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type EachBatchPayload } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim());
+const brokers = stackEndpoints().KAFKA_BROKERS.split(',').map((b) => b.trim());
 const topic = `stack-int-${randomUUID()}`;
 const groupId = `stack-int-${randomUUID()}`;
 const PARTITIONS = 3;

@@ -1,7 +1,8 @@
+import { stackEndpoints } from '@ingest-mesh/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const url = process.env.DATABASE_URL ?? 'postgres://mesh@127.0.0.1:5432/mesh';
+const url = stackEndpoints().DATABASE_URL;
 
 describe('PostgreSQL at DATABASE_URL', () => {
   const client = new pg.Client({ connectionString: url });

@@ -1,8 +1,9 @@
+import { stackEndpoints } from '@ingest-mesh/testing';
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const url = stackEndpoints().REDIS_URL;
 
 describe('Redis at REDIS_URL', () => {
   const redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 1 });

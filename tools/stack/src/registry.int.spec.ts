@@ -1,10 +1,12 @@
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { stackEndpoints } from '@ingest-mesh/testing';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const host = (process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7').replace(/\/+$/, '');
-const databaseUrl = process.env.DATABASE_URL ?? 'postgres://mesh@127.0.0.1:5432/mesh';
+const endpoints = stackEndpoints();
+const host = endpoints.SCHEMA_REGISTRY_URL.replace(/\/+$/, '');
+const databaseUrl = endpoints.DATABASE_URL;
 
 // A unique record name per run: subjects and contents never collide with earlier runs.
 const tag = randomUUID().replaceAll('-', '');

@@ -2,9 +2,10 @@
 // external versioning (what the search sink relies on to drop stale updates).
 import { randomUUID } from 'node:crypto';
 import { Client, errors } from '@opensearch-project/opensearch';
+import { stackEndpoints } from '@ingest-mesh/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const searchUrl = process.env.SEARCH_URL ?? 'http://127.0.0.1:9200';
+const searchUrl = stackEndpoints().SEARCH_URL;
 const index = `stack-int-${randomUUID()}`;
 
 interface Product {

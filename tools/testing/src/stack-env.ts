@@ -1,27 +1,18 @@
-// The stack's endpoints as every test and app sees them: env vars with loopback defaults.
-// Keep the defaults in step with tools/stack/components/*.sh.
+// The stack's endpoints as every test and app sees them: env vars with loopback defaults. The
+// defaults are the apps' own, defined once in @ingest-mesh/env-config (ENDPOINT_DEFAULTS).
+import { ENDPOINT_DEFAULTS, endpointsFromEnv, type Endpoints, type EndpointVar } from '@ingest-mesh/env-config';
 
-export const STACK_DEFAULTS = {
-  KAFKA_BROKERS: '127.0.0.1:9092',
-  SCHEMA_REGISTRY_URL: 'http://127.0.0.1:8081/apis/ccompat/v7',
-  SEARCH_URL: 'http://127.0.0.1:9200',
-  DATABASE_URL: 'postgres://mesh@127.0.0.1:5432/mesh',
-  REDIS_URL: 'redis://127.0.0.1:6379',
-} as const;
+export const STACK_DEFAULTS = ENDPOINT_DEFAULTS;
 
-export type StackVar = keyof typeof STACK_DEFAULTS;
-export type StackEndpoints = Record<StackVar, string>;
+export type StackVar = EndpointVar;
+export type StackEndpoints = Endpoints;
 
 export const STACK_MODES = ['local', 'testcontainers', 'external'] as const;
 export type StackMode = (typeof STACK_MODES)[number];
 
+/** The endpoint variables as set; unset or blank ones get their loopback default. */
 export function stackEndpoints(env: NodeJS.ProcessEnv = process.env): StackEndpoints {
-  const out = {} as StackEndpoints;
-  for (const key of Object.keys(STACK_DEFAULTS) as StackVar[]) {
-    const value = env[key]?.trim();
-    out[key] = value ? value : STACK_DEFAULTS[key];
-  }
-  return out;
+  return endpointsFromEnv(env);
 }
 
 export function parseStackMode(raw: string | undefined): StackMode {

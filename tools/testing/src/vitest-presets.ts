@@ -7,12 +7,17 @@ const resultsDir = path.join(workspaceRoot, 'dist', 'test-results');
 // Workspace packages resolve to their TypeScript sources in tests (see each package.json).
 const resolve = { conditions: ['@ingest-mesh/source', 'module', 'node', 'development|production'] };
 const ssr = { resolve: { conditions: ['@ingest-mesh/source', 'node'], externalConditions: ['@ingest-mesh/source'] } };
+// globalSetup files (global-setup.ts) run in vitest's own environment, which takes neither of
+// the above: without this, their workspace imports (stack-env.ts → @ingest-mesh/env-config)
+// would resolve to dist/, unbuilt or stale.
+const environments = { __vitest__: { resolve: { conditions: ssr.resolve.conditions } } };
 
 /** Unit tests: pure logic, no services, `*.spec.ts` beside the code. */
 export function unitConfig(projectDir: string, name: string) {
   return defineConfig({
     resolve,
     ssr,
+    environments,
     test: {
       name,
       root: projectDir,
@@ -29,6 +34,7 @@ export function intConfig(projectDir: string, name: string) {
   return defineConfig({
     resolve,
     ssr,
+    environments,
     test: {
       name: `${name}:int`,
       root: projectDir,

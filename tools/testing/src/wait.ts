@@ -1,7 +1,10 @@
 // Polling for conditions that a real system reaches asynchronously, with a bounded wait.
 
-/** Polls `probe` until it returns a value other than undefined; fails naming `what` after `timeoutMs`. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000, intervalMs = 200): Promise<T> {
+/**
+ * Polls `probe` (sync or async) until it returns a value other than undefined; fails naming
+ * `what` after `timeoutMs`. The one polling loop of the tests: harnesses wrap it, never copy it.
+ */
+export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000, intervalMs = 200): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

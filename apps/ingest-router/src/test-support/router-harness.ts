@@ -5,6 +5,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { registerSchemas, SchemaCatalog } from '@ingest-mesh/avro';
 import { DLQ_HEADERS, headerString, type MeshApp } from '@ingest-mesh/kafka-runtime';
+import { stackEndpoints, waitFor } from '@ingest-mesh/testing';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type IHeaders, type KafkaMessage, type Producer } from 'kafkajs';
 import { loadRouterEnv } from '../config.js';
@@ -13,21 +14,17 @@ import { parseRouterConfig } from '../router-config.js';
 import { sinkTopic } from '../routes.js';
 import type { SinkRecord } from '@ingest-mesh/contracts';
 
-export const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim());
-export const REGISTRY_URL = process.env.SCHEMA_REGISTRY_URL || 'http://127.0.0.1:8081/apis/ccompat/v7';
+const endpoints = stackEndpoints();
+export const BROKERS = endpoints.KAFKA_BROKERS.split(',').map((b) => b.trim());
+export const REGISTRY_URL = endpoints.SCHEMA_REGISTRY_URL;
 /** The router's DLQ, shared by every run: a run's letters are those whose origin is its source topic. */
 export const DLQ_TOPIC = 'dlq.ingest-router';
 /** Polls give up after this long. */
 export const WAIT_MS = 60_000;
 
-export async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = WAIT_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+/** waitFor of @ingest-mesh/testing with the router tests' longer default. */
+export function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = WAIT_MS): Promise<T> {
+  return waitFor(what, probe, timeoutMs);
 }
 
 export interface Read {

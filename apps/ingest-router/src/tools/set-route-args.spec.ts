@@ -1,3 +1,4 @@
+import { ENDPOINT_DEFAULTS } from '@ingest-mesh/env-config';
 import { describe, expect, it } from 'vitest';
 import { UsageError, parseSetRouteArgs } from './set-route-args.js';
 
@@ -32,7 +33,7 @@ describe('parseSetRouteArgs', () => {
       topic: 't.routes',
       brokers: ['b:1'],
     });
-    expect(parseSetRouteArgs(['--tenant', '*', '--entity-type', 'order', '--off'], {})).toMatchObject({ key: '*:order', override: { sinks: [] }, brokers: ['127.0.0.1:9092'] });
+    expect(parseSetRouteArgs(['--tenant', '*', '--entity-type', 'order', '--off'], {})).toMatchObject({ key: '*:order', override: { sinks: [] }, brokers: [ENDPOINT_DEFAULTS.KAFKA_BROKERS] });
   });
 
   it('deletes and lists', () => {

@@ -1,5 +1,6 @@
 // Command line of set-route: which override to publish on mesh.routes (or remove, or list).
 import { parseArgs } from 'node:util';
+import { brokerList, ENDPOINT_DEFAULTS } from '@ingest-mesh/env-config';
 import { PRIORITIES, type Priority } from '../router-config.js';
 import { ALL_TENANTS, formatRouteKey, parseRouteKey, routeOverrideSchema, type RouteOverride } from '../routes.js';
 import { ROUTES_TOPIC } from '../route-overrides.js';
@@ -12,7 +13,7 @@ export const SET_ROUTE_USAGE = `usage:
 options:
   --all-tenants        same as --tenant '*'
   --topic <name>       default ${ROUTES_TOPIC}
-  --brokers <list>     default $KAFKA_BROKERS or 127.0.0.1:9092`;
+  --brokers <list>     default $KAFKA_BROKERS or ${ENDPOINT_DEFAULTS.KAFKA_BROKERS}`;
 
 export type SetRouteCommand =
   | { action: 'set'; key: string; override: RouteOverride; topic: string; brokers: string[] }
@@ -50,7 +51,7 @@ export function parseSetRouteArgs(argv: string[], env: NodeJS.ProcessEnv = proce
   }
   if (values.help) return { action: 'help' };
   const topic = values.topic ?? ROUTES_TOPIC;
-  const brokers = (values.brokers ?? env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean);
+  const brokers = brokerList(values.brokers ?? env.KAFKA_BROKERS ?? ENDPOINT_DEFAULTS.KAFKA_BROKERS);
   if (brokers.length === 0) throw new UsageError('--brokers: expected host:port[,host:port…]');
   if (values.list) {
     const extra = (['tenant', 'all-tenants', 'entity-type', 'sinks', 'priority', 'off', 'delete'] as const).filter((o) => values[o] !== undefined);

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { TokenBucket } from '@ingest-mesh/backpressure';
 import { startHttpServer, type RunningHttpServer } from '@ingest-mesh/kafka-runtime';
 import { parseTraceparent } from '@ingest-mesh/telemetry';
+import { stackEndpoints } from '@ingest-mesh/testing';
 import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenDigest } from './auth.js';
@@ -11,7 +12,7 @@ import { kafkaProduce } from './kafka-produce.js';
 import { webhookOpenApi } from './openapi.js';
 import { createWebhook } from './webhook.js';
 
-const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim());
+const brokers = stackEndpoints().KAFKA_BROKERS.split(',').map((b) => b.trim());
 const run = randomUUID();
 const topic = `webhook-int-${run}`;
 const groupId = `webhook-int-${run}`;

@@ -5,15 +5,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { deleteGroupsByPrefix, keepOutput, stopChild } from '@ingest-mesh/testing';
+import { deleteGroupsByPrefix, keepOutput, stackEndpoints, stopChild } from '@ingest-mesh/testing';
 import { ControlCodec, newCommand, publishCommand, signCommand, type ControlCommandType } from '@ingest-mesh/control';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Kafka, logLevel, Partitioners, type Admin, type KafkaMessage, type Message, type Producer } from 'kafkajs';
 import pg from 'pg';
 
-export const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim());
-export const REGISTRY_URL = process.env.SCHEMA_REGISTRY_URL || 'http://127.0.0.1:8081/apis/ccompat/v7';
-export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://mesh@127.0.0.1:5432/mesh';
+const endpoints = stackEndpoints();
+export const BROKERS = endpoints.KAFKA_BROKERS.split(',').map((b) => b.trim());
+export const REGISTRY_URL = endpoints.SCHEMA_REGISTRY_URL;
+export const DATABASE_URL = endpoints.DATABASE_URL;
 export const APP_DIR = path.resolve(import.meta.dirname, '../..');
 export const REPO_ROOT = path.resolve(APP_DIR, '../..');
 

@@ -1,11 +1,12 @@
 // Writes N JSON envelopes to a topic (created with 3 partitions if missing), two thirds of them
 // tenant A's, for trying replayctl by hand and for the throughput figures in the README:
 //   node --conditions=@ingest-mesh/source --import tsx apps/replay-coordinator/src/test-support/seed.ts <topic> <N> <tenantA> <tenantB>
+import { brokerList, endpointsFromEnv } from '@ingest-mesh/env-config';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 
 const [topic, count = '1000', a = 'acme', b = 'globex'] = process.argv.slice(2);
 if (!topic) throw new Error('usage: seed.ts <topic> <N> <tenantA> <tenantB>');
-const kafka = new Kafka({ clientId: 'replay-seed', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), logLevel: logLevel.NOTHING });
+const kafka = new Kafka({ clientId: 'replay-seed', brokers: brokerList(endpointsFromEnv().KAFKA_BROKERS), logLevel: logLevel.NOTHING });
 const admin = kafka.admin();
 await admin.connect();
 if (!(await admin.listTopics()).includes(topic)) await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: -1 }], waitForLeaders: true });

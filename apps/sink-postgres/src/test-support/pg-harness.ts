@@ -4,10 +4,11 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
 import { loadMigrations, migrate } from '@ingest-mesh/pg-kit';
+import { stackEndpoints } from '@ingest-mesh/testing';
 import type { SinkRecordIn } from '../sink-types.js';
 import { loadTablesConfig, parseTablesConfig, type TablesConfig } from '../table-config.js';
 
-export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://mesh@127.0.0.1:5432/mesh';
+export const { DATABASE_URL } = stackEndpoints();
 export const APP_DIR = path.resolve(import.meta.dirname, '../..');
 export const MIGRATIONS_DIR = path.join(APP_DIR, 'migrations');
 export const TABLES_FILE = path.join(APP_DIR, 'config/tables.yaml');

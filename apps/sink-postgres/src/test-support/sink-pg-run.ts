@@ -5,9 +5,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { deleteGroupsByPrefix, keepOutput, stopChild } from '@ingest-mesh/testing';
+import { deleteGroupsByPrefix, keepOutput, stackEndpoints, stopChild } from '@ingest-mesh/testing';
 import { registerSchemas, SchemaCatalog } from '@ingest-mesh/avro';
-import { DLQ_HEADERS, headerString, parseEnv, runtimeEnvShape } from '@ingest-mesh/kafka-runtime';
+import { parseEnv } from '@ingest-mesh/env-config';
+import { DLQ_HEADERS, headerString, runtimeEnvShape } from '@ingest-mesh/kafka-runtime';
 import { startSinkApp, type SinkApp, type SinkAppOptions } from '@ingest-mesh/sink-kit';
 import { SinkRecordFactory, type CustomerRecordOptions } from '@ingest-mesh/sink-kit/testing';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
@@ -15,8 +16,9 @@ import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type KafkaMes
 import { PostgresSink } from '../postgres-sink.js';
 import { APP_DIR, createTestSchema, DATABASE_URL, demoTables, migrateDemo, MIGRATIONS_DIR, type TestSchema } from './pg-harness.js';
 
-export const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim());
-export const REGISTRY_URL = process.env.SCHEMA_REGISTRY_URL || 'http://127.0.0.1:8081/apis/ccompat/v7';
+const endpoints = stackEndpoints();
+export const BROKERS = endpoints.KAFKA_BROKERS.split(',').map((b) => b.trim());
+export const REGISTRY_URL = endpoints.SCHEMA_REGISTRY_URL;
 export const REPO_ROOT = path.resolve(APP_DIR, '../..');
 const PARTITIONS = 3;
 

@@ -1,8 +1,9 @@
 // For *.int.spec.ts only (excluded from the build): unique entity types per run, removed (soft,
 // then permanent) afterwards. Refuses to touch anything but entity.itest_* subjects.
 import { randomUUID } from 'node:crypto';
+import { stackEndpoints } from '@ingest-mesh/testing';
 
-export const REGISTRY_URL = process.env.SCHEMA_REGISTRY_URL || 'http://127.0.0.1:8081/apis/ccompat/v7';
+export const REGISTRY_URL = stackEndpoints().SCHEMA_REGISTRY_URL;
 
 export function uniqueEntityType(label: string): string {
   return `itest_${label}_${randomUUID().replaceAll('-', '')}`;

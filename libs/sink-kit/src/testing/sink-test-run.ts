@@ -4,15 +4,17 @@
 // run's dead letters and committed offsets; stop() removes it all.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { registerSchemas, SchemaCatalog } from '@ingest-mesh/avro';
-import { DLQ_HEADERS, headerString, parseEnv, runtimeEnvShape } from '@ingest-mesh/kafka-runtime';
+import { brokerList, endpointsFromEnv, parseEnv } from '@ingest-mesh/env-config';
+import { DLQ_HEADERS, headerString, runtimeEnvShape } from '@ingest-mesh/kafka-runtime';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
 import { startSinkApp, type SinkApp, type SinkAppOptions } from '../sink-app.js';
 import type { Sink } from '../sink.js';
 import { SinkRecordFactory } from './sink-records.js';
 
-const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim());
-const REGISTRY_URL = process.env.SCHEMA_REGISTRY_URL || 'http://127.0.0.1:8081/apis/ccompat/v7';
+const endpoints = endpointsFromEnv();
+const BROKERS = brokerList(endpoints.KAFKA_BROKERS);
+const REGISTRY_URL = endpoints.SCHEMA_REGISTRY_URL;
 const PARTITIONS = 2;
 
 export interface Produced {

@@ -57,6 +57,14 @@ describe('sink generator', () => {
     expect(tree.read('apps/sink-ledger-archive/src/app-env.ts', 'utf-8')).toContain('SINK_LEDGER_ARCHIVE_REDIS_URL');
   });
 
+  it('the adapter follows sink-kit\'s batch rules: collapseRevisions and chunkBy, no copy of its own', async () => {
+    await sinkGenerator(tree, { name: 'ledger' });
+    const adapter = tree.read('apps/sink-ledger/src/ledger-sink.ts', 'utf-8')!;
+    expect(adapter).toMatch(/import \{[^}]*\bchunkBy\b[^}]*\bcollapseRevisions\b[^}]*\} from '@ingest-mesh\/sink-kit'/);
+    expect(adapter).toContain('collapseRevisions(records)');
+    expect(adapter).toContain('chunkBy(');
+  });
+
   it('creates the Helm chart k8s/charts/sink-<name> on the mesh library chart, secrets by reference', async () => {
     await sinkGenerator(tree, { name: 'ledger-archive' });
     expect(files('k8s/charts/sink-ledger-archive')).toEqual(['Chart.yaml', 'templates/app.yaml', 'values.yaml']);

@@ -1,5 +1,5 @@
-// mesh-lag-exporter's environment, validated at start-up like every app's (kafka-runtime parseEnv).
-import { env, parseEnv } from '@ingest-mesh/kafka-runtime';
+// mesh-lag-exporter's environment, validated at start-up like every app's (env-config parseEnv).
+import { endpointEnv, env, parseEnv } from '@ingest-mesh/env-config';
 import { z } from 'zod';
 import { DEFAULT_GROUP_FILTER } from './group-filter.js';
 
@@ -10,7 +10,7 @@ const regex = (example: string) =>
     .transform((v) => new RegExp(v));
 
 export const lagExporterEnvShape = {
-  KAFKA_BROKERS: env.list('127.0.0.1:9092').default(['127.0.0.1:9092']),
+  KAFKA_BROKERS: endpointEnv.KAFKA_BROKERS,
   LAG_EXPORTER_HOST: env.string('0.0.0.0').default('127.0.0.1'),
   LAG_EXPORTER_PORT: env.int(0, 65535, 9308),
   /** How often groups are sampled; a time lag is as fine as this. */

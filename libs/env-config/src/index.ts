@@ -1,0 +1,3 @@
+export * from './parse-env.js';
+export * from './fields.js';
+export * from './endpoints.js';
