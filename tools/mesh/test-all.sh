@@ -15,6 +15,8 @@ fi
 rc=0
 failed=()
 npx nx run-many -t build lint test --skip-nx-cache --outputStyle=stream || { rc=1; failed+=("build/lint/test"); }
+# Formatting is part of lint: the code must be as Prettier writes it (npm run format fixes it).
+npm run --silent format:check || { rc=1; failed+=("format"); }
 # Integration tests share one broker and one database: one project at a time.
 npx nx run-many -t int-test --parallel=1 --skip-nx-cache --outputStyle=stream || { rc=1; failed+=("int-test"); }
 

@@ -50,28 +50,35 @@ async function main(wanted) {
   const failed = [...missing];
   const printed = new Set();
   for (const dir of missing) console.log(`FAIL ${dir}: a project.json but no tsconfig.json — nothing type-checks it`);
-  await Promise.all(shares.map((share) => new Promise((resolve) => {
-    const child = fork(import.meta.filename, ['--worker', ...share], { cwd: root });
-    const done = new Set();
-    child.on('message', (r) => {
-      done.add(r.dir);
-      const fresh = r.errors.filter((e) => !printed.has(e.key));
-      const repeated = r.errors.length - fresh.length;
-      console.log(`${r.errors.length === 0 ? 'ok  ' : 'FAIL'} ${r.dir} (${(r.ms / 1000).toFixed(1)} s)${repeated > 0 ? ` — ${repeated} error(s) shown above` : ''}`);
-      for (const e of fresh) {
-        printed.add(e.key);
-        process.stdout.write(e.text);
-      }
-      if (r.errors.length > 0) failed.push(r.dir);
-    });
-    child.on('exit', (code, signal) => {
-      for (const dir of share.filter((d) => !done.has(d))) {
-        console.log(`FAIL ${dir}: the worker ended (${signal ?? `exit ${code}`}) before checking it`);
-        failed.push(dir);
-      }
-      resolve();
-    });
-  })));
+  await Promise.all(
+    shares.map(
+      (share) =>
+        new Promise((resolve) => {
+          const child = fork(import.meta.filename, ['--worker', ...share], { cwd: root });
+          const done = new Set();
+          child.on('message', (r) => {
+            done.add(r.dir);
+            const fresh = r.errors.filter((e) => !printed.has(e.key));
+            const repeated = r.errors.length - fresh.length;
+            console.log(
+              `${r.errors.length === 0 ? 'ok  ' : 'FAIL'} ${r.dir} (${(r.ms / 1000).toFixed(1)} s)${repeated > 0 ? ` — ${repeated} error(s) shown above` : ''}`,
+            );
+            for (const e of fresh) {
+              printed.add(e.key);
+              process.stdout.write(e.text);
+            }
+            if (r.errors.length > 0) failed.push(r.dir);
+          });
+          child.on('exit', (code, signal) => {
+            for (const dir of share.filter((d) => !done.has(d))) {
+              console.log(`FAIL ${dir}: the worker ended (${signal ?? `exit ${code}`}) before checking it`);
+              failed.push(dir);
+            }
+            resolve();
+          });
+        }),
+    ),
+  );
 
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const total = selected.length + missing.length;

@@ -18,7 +18,10 @@ export function parseDuration(text: string): number | undefined {
 const tiers = z
   .string()
   .transform((v, ctx) => {
-    const parts = v.split(',').map((s) => s.trim()).filter(Boolean);
+    const parts = v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const ms = parts.map(parseDuration);
     if (parts.length === 0 || ms.some((d) => d === undefined || d <= 0)) {
       ctx.addIssue({ code: 'custom', message: 'expected comma-separated durations such as 60s,10m,1h' });
@@ -30,20 +33,26 @@ const tiers = z
 
 const pattern = z
   .string()
-  .refine((v) => {
-    try {
-      new RegExp(v);
-      return true;
-    } catch {
-      return false;
-    }
-  }, { error: 'expected a regular expression such as ^dlq\\.' })
+  .refine(
+    (v) => {
+      try {
+        new RegExp(v);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { error: 'expected a regular expression such as ^dlq\\.' },
+  )
   .default('^dlq\\.');
 
 export const redriverEnvShape = {
   ...runtimeEnvShape,
   DATABASE_URL: endpointEnv.DATABASE_URL,
-  DLQ_STORE_SCHEMA: env.string('mesh_dlq').regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'expected a lower-case schema name such as mesh_dlq' }).default('mesh_dlq'),
+  DLQ_STORE_SCHEMA: env
+    .string('mesh_dlq')
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'expected a lower-case schema name such as mesh_dlq' })
+    .default('mesh_dlq'),
   // Which topics are DLQs: every existing topic matching the pattern, plus the listed ones.
   DLQ_TOPIC_PATTERN: pattern,
   DLQ_TOPICS: env.list('dlq.sink-postgres,dlq.sink-search').optional(),

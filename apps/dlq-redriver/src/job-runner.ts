@@ -82,7 +82,20 @@ export class JobRunner {
       const status = result.failed > 0 ? 'failed' : 'done';
       await this.opts.jobs.finish(job.command_id, status, result.message);
       this.opts.logger.info({ commandId: job.command_id, type: job.type, ...result }, 'dlq job finished');
-      this.opts.publish('dlq.job.finished', { commandId: job.command_id, type: job.type, status, dryRun: spec.dryRun, matched: result.matched, succeeded: result.succeeded, failed: result.failed, message: result.message }, tenant);
+      this.opts.publish(
+        'dlq.job.finished',
+        {
+          commandId: job.command_id,
+          type: job.type,
+          status,
+          dryRun: spec.dryRun,
+          matched: result.matched,
+          succeeded: result.succeeded,
+          failed: result.failed,
+          message: result.message,
+        },
+        tenant,
+      );
     } catch (err) {
       const message = boundedMessage(err);
       this.opts.logger.error({ err, commandId: job.command_id }, 'dlq job failed');
@@ -100,7 +113,14 @@ export class JobRunner {
     const matched =
       job.matched > 0
         ? job.matched
-        : Number((await this.opts.pool.query<{ n: string }>(`SELECT count(*) AS n FROM (SELECT 1 FROM ${this.table} WHERE ${where} LIMIT ${spec.limit}) m`, f.params)).rows[0]!.n);
+        : Number(
+            (
+              await this.opts.pool.query<{ n: string }>(
+                `SELECT count(*) AS n FROM (SELECT 1 FROM ${this.table} WHERE ${where} LIMIT ${spec.limit}) m`,
+                f.params,
+              )
+            ).rows[0]!.n,
+          );
     await this.opts.jobs.progress(job.command_id, { matched });
     if (spec.dryRun) return { matched, succeeded: 0, failed: 0, message: `dry run: ${matched} letter(s) would be redriven`, interrupted: false };
 
@@ -177,7 +197,11 @@ interface Outcome {
 export function bulkAction(spec: Pick<JobSpec, 'type'>, note: string): [string, string, string] {
   switch (spec.type) {
     case 'purge':
-      return [`status NOT IN ('redriving', 'purged')`, `status = 'purged', record_key = NULL, payload = NULL, headers = NULL, next_redrive_at = NULL, status_note = ${note}`, 'purged'];
+      return [
+        `status NOT IN ('redriving', 'purged')`,
+        `status = 'purged', record_key = NULL, payload = NULL, headers = NULL, next_redrive_at = NULL, status_note = ${note}`,
+        'purged',
+      ];
     case 'quarantine_release':
       return [`status = 'quarantined'`, `status = 'new', next_redrive_at = NULL, status_note = ${note}`, 'released'];
     case 'quarantine_archive':

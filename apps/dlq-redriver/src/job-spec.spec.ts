@@ -7,7 +7,13 @@ const cmd = (type: DlqCommandType, args: Record<string, string> = {}, target: Pa
 
 describe('jobSpecOf', () => {
   it('reads a redrive with its filter, limit, rate and dry run', () => {
-    const spec = jobSpecOf(cmd('redrive', { limit: '50', rate: '0', dryRun: 'true', since: '2025-01-01T00:00:00Z' }, { tenant: 'acme', reason: 'CONNECTION_ERROR', app: 'sink-postgres' }));
+    const spec = jobSpecOf(
+      cmd(
+        'redrive',
+        { limit: '50', rate: '0', dryRun: 'true', since: '2025-01-01T00:00:00Z' },
+        { tenant: 'acme', reason: 'CONNECTION_ERROR', app: 'sink-postgres' },
+      ),
+    );
     expect(spec).toEqual({
       type: 'redrive',
       filter: { tenant: 'acme', reason: 'CONNECTION_ERROR', app: 'sink-postgres', since: '2025-01-01T00:00:00.000Z', until: null, ids: null },

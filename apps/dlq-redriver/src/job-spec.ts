@@ -52,7 +52,12 @@ export function jobSpecOf(cmd: ControlCommand & { type: DlqCommandType }): JobSp
     if (Number.isNaN(Date.parse(raw))) throw new JobSpecError(`args.${name}: expected an ISO-8601 time, got "${raw}"`);
     return new Date(raw).toISOString();
   };
-  const ids = a['ids'] ? a['ids'].split(',').map((s) => s.trim()).filter(Boolean) : null;
+  const ids = a['ids']
+    ? a['ids']
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : null;
   if (ids?.some((id) => !/^\d{1,18}$/.test(id))) throw new JobSpecError(`args.ids: expected comma-separated row ids, got "${a['ids']}"`);
   const dryRun = a['dryRun'] ?? 'false';
   if (dryRun !== 'true' && dryRun !== 'false') throw new JobSpecError(`args.dryRun: expected true or false, got "${dryRun}"`);

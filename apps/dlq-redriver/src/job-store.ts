@@ -37,7 +37,19 @@ export class JobStore {
       `INSERT INTO ${this.table} (command_id, type, issued_by, issued_at, target_app, target_tenant, target_reason, args, dry_run, status, message, finished_at)
        VALUES ($1, $2, $3, to_timestamp($4::bigint / 1000.0), $5, $6, $7, $8::jsonb, $9, $10, $11, CASE WHEN $10 = 'failed' THEN now() END)
        ON CONFLICT (command_id) DO NOTHING`,
-      [cmd.id, cmd.type, cmd.issuedBy, cmd.issuedAt, cmd.target.app, cmd.target.tenant, cmd.target.reason, JSON.stringify(cmd.args), cmd.args['dryRun'] === 'true', failure ? 'failed' : 'queued', failure ?? null],
+      [
+        cmd.id,
+        cmd.type,
+        cmd.issuedBy,
+        cmd.issuedAt,
+        cmd.target.app,
+        cmd.target.tenant,
+        cmd.target.reason,
+        JSON.stringify(cmd.args),
+        cmd.args['dryRun'] === 'true',
+        failure ? 'failed' : 'queued',
+        failure ?? null,
+      ],
     );
     return (res.rowCount ?? 0) > 0;
   }
@@ -64,7 +76,11 @@ export class JobStore {
   }
 
   async finish(id: string, status: 'done' | 'failed', message: string | null): Promise<void> {
-    await this.pool.query(`UPDATE ${this.table} SET status = $2, message = $3, finished_at = now(), heartbeat_at = now() WHERE command_id = $1`, [id, status, message]);
+    await this.pool.query(`UPDATE ${this.table} SET status = $2, message = $3, finished_at = now(), heartbeat_at = now() WHERE command_id = $1`, [
+      id,
+      status,
+      message,
+    ]);
   }
 
   /** On shutdown: hand a running job back so another instance (or this one after restart) resumes it at once. */

@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { decodeHeaders, dispositionOf, readLetter, type Letter } from './letter.js';
 
 const message = (headers: Record<string, string>, extra: Partial<KafkaMessage> = {}): KafkaMessage =>
-  ({ key: Buffer.from('acme:customer:1'), value: Buffer.from([0, 1, 2]), timestamp: '1735689600000', attributes: 0, offset: '42', headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, Buffer.from(v)])), ...extra }) as KafkaMessage;
+  ({
+    key: Buffer.from('acme:customer:1'),
+    value: Buffer.from([0, 1, 2]),
+    timestamp: '1735689600000',
+    attributes: 0,
+    offset: '42',
+    headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, Buffer.from(v)])),
+    ...extra,
+  }) as KafkaMessage;
 
 const dlqHeaders = {
   'x-mesh-origin-topic': 'sink.postgres',

@@ -43,10 +43,14 @@ describe('automatic redrive and the loop guard', () => {
 
   it('redrives on the tiers, links each new letter to the one before, and quarantines after the last redrive', async () => {
     await r.producer.send({ topic: r.originTopic, messages: ids.map((id) => ({ key: `${r.tenantA}:customer:${id}`, value: JSON.stringify({ id }) })) });
-    const rows = await waitFor('each record quarantined after 2 redrives', async () => {
-      const all = await r.rows();
-      return all.filter((x) => x['status'] === 'quarantined').length === 3 ? all : undefined;
-    }, 60_000);
+    const rows = await waitFor(
+      'each record quarantined after 2 redrives',
+      async () => {
+        const all = await r.rows();
+        return all.filter((x) => x['status'] === 'quarantined').length === 3 ? all : undefined;
+      },
+      60_000,
+    );
     // Let a few scheduler rounds pass: nothing more is sent.
     await new Promise((resolve) => setTimeout(resolve, 2000));
     expect(await r.rows()).toHaveLength(9);
@@ -54,7 +58,9 @@ describe('automatic redrive and the loop guard', () => {
     expect(r.origin).toHaveLength(9);
     expect(handled).toBeGreaterThanOrEqual(9);
     for (const id of ids) {
-      const chain = rows.filter((x) => (x['record_key'] as Buffer).toString() === `${r.tenantA}:customer:${id}`).sort((a, b) => Number(a['redrive_attempt']) - Number(b['redrive_attempt']));
+      const chain = rows
+        .filter((x) => (x['record_key'] as Buffer).toString() === `${r.tenantA}:customer:${id}`)
+        .sort((a, b) => Number(a['redrive_attempt']) - Number(b['redrive_attempt']));
       expect(chain.map((x) => [x['redrive_attempt'], x['status'], x['attempts']])).toEqual([
         [0, 'redriven', 1],
         [1, 'redriven', 2],
@@ -94,7 +100,16 @@ describe('automatic redrive and the loop guard', () => {
     const group = `${r.group}-main`;
     const child = spawn(process.execPath, ['--conditions=@ingest-mesh/source', '--import', 'tsx', path.join(REPO_ROOT, 'apps/dlq-redriver/src/main.ts')], {
       cwd: REPO_ROOT,
-      env: { ...process.env, ...r.vars({ DLQ_TOPIC_PATTERN: `^dlq\\.test-dlq-late-${r.run}$`, DLQ_TOPIC_REFRESH_MS: '1000', MESH_INSTANCE_ID: group, DLQ_GROUP_ID: group, LOG_LEVEL: 'info' }) },
+      env: {
+        ...process.env,
+        ...r.vars({
+          DLQ_TOPIC_PATTERN: `^dlq\\.test-dlq-late-${r.run}$`,
+          DLQ_TOPIC_REFRESH_MS: '1000',
+          MESH_INSTANCE_ID: group,
+          DLQ_GROUP_ID: group,
+          LOG_LEVEL: 'info',
+        }),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

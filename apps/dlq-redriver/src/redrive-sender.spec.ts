@@ -6,7 +6,15 @@ import { redriveMessage } from './redrive-sender.js';
 describe('redriveMessage', () => {
   it('sends the original key, value and headers back, plus the redrive id and the next attempt', () => {
     const headers = encodeHeaders({ traceparent: Buffer.from('00-abc'), 'x-mesh-origin-topic': 'sink.postgres', multi: [Buffer.from('a'), Buffer.from('b')] });
-    const m = redriveMessage({ id: '7', origin_topic: 'sink.postgres', record_key: Buffer.from('acme:customer:1'), payload: Buffer.from([0, 9]), headers, sent_redrive_id: 'r-7', redrive_attempt: 1 });
+    const m = redriveMessage({
+      id: '7',
+      origin_topic: 'sink.postgres',
+      record_key: Buffer.from('acme:customer:1'),
+      payload: Buffer.from([0, 9]),
+      headers,
+      sent_redrive_id: 'r-7',
+      redrive_attempt: 1,
+    });
     expect(m.key).toEqual(Buffer.from('acme:customer:1'));
     expect(m.value).toEqual(Buffer.from([0, 9]));
     expect(m.headers).toEqual({
@@ -19,7 +27,10 @@ describe('redriveMessage', () => {
   });
 
   it('keeps a tombstone a tombstone', () => {
-    expect(redriveMessage({ id: '1', origin_topic: 't', record_key: Buffer.from('k'), payload: null, headers: null, sent_redrive_id: 'r', redrive_attempt: 0 }).value).toBeNull();
+    expect(
+      redriveMessage({ id: '1', origin_topic: 't', record_key: Buffer.from('k'), payload: null, headers: null, sent_redrive_id: 'r', redrive_attempt: 0 })
+        .value,
+    ).toBeNull();
   });
 });
 

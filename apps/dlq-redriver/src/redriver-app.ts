@@ -102,15 +102,33 @@ export function redriverApp({ env, topics = [], groupId, discover = false }: Red
           // Every instance gets the command; the first insert wins, the others see a conflict.
           try {
             const created = await enqueueWithRetry(() => jobs.enqueue(cmd, problem));
-            if (created) publish('dlq.job.accepted', { commandId: cmd.id, type: cmd.type, issuedBy: cmd.issuedBy, ...(problem ? { problem } : {}) }, cmd.target.tenant ?? undefined);
+            if (created)
+              publish(
+                'dlq.job.accepted',
+                { commandId: cmd.id, type: cmd.type, issuedBy: cmd.issuedBy, ...(problem ? { problem } : {}) },
+                cmd.target.tenant ?? undefined,
+              );
           } catch (err) {
             // The runtime has admitted the command id already: report loudly; the operator sends it again.
             logger.error({ err, commandId: cmd.id, type: cmd.type }, 'could not record the dlq command (PostgreSQL unreachable)');
-            publish('dlq.job.enqueue_failed', { commandId: cmd.id, type: cmd.type, error: err instanceof Error ? err.message : String(err) }, cmd.target.tenant ?? undefined);
+            publish(
+              'dlq.job.enqueue_failed',
+              { commandId: cmd.id, type: cmd.type, error: err instanceof Error ? err.message : String(err) },
+              cmd.target.tenant ?? undefined,
+            );
           }
           return true;
         },
-        details: async () => ({ dlq: { schema: env.DLQ_STORE_SCHEMA, topics: consumed, autoRedrive: env.DLQ_AUTO_REDRIVE, tiersMs: env.DLQ_REDRIVE_TIERS, maxRedrives: env.DLQ_MAX_REDRIVES, stats } }),
+        details: async () => ({
+          dlq: {
+            schema: env.DLQ_STORE_SCHEMA,
+            topics: consumed,
+            autoRedrive: env.DLQ_AUTO_REDRIVE,
+            tiersMs: env.DLQ_REDRIVE_TIERS,
+            maxRedrives: env.DLQ_MAX_REDRIVES,
+            stats,
+          },
+        }),
         close: async () => {
           watch?.stop();
           await runner.stop();

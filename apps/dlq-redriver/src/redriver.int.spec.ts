@@ -36,7 +36,17 @@ describe('dlq-redriver store and commands', () => {
     const rows = await r.rows();
     expect(rows).toHaveLength(17);
     const a0 = rows.find((x) => x['tenant'] === r.tenantA && x['origin_offset'] === '0')!;
-    expect(a0).toMatchObject({ origin_topic: r.originTopic, origin_partition: 0, app: `test-dlq-${r.run}`, reason: 'CONNECTION_ERROR', retryable: true, attempts: 3, redrive_attempt: 0, status: 'new', error: 'ConnectionError: connect ECONNREFUSED 127.0.0.1:5432' });
+    expect(a0).toMatchObject({
+      origin_topic: r.originTopic,
+      origin_partition: 0,
+      app: `test-dlq-${r.run}`,
+      reason: 'CONNECTION_ERROR',
+      retryable: true,
+      attempts: 3,
+      redrive_attempt: 0,
+      status: 'new',
+      error: 'ConnectionError: connect ECONNREFUSED 127.0.0.1:5432',
+    });
     expect((a0['record_key'] as Buffer).toString()).toBe(`${r.tenantA}:customer:a0`);
     expect(rows.filter((x) => x['tenant'] === r.tenantB).every((x) => x['reason'] === 'VALIDATION_FAIL' && x['retryable'] === false)).toBe(true);
   });
@@ -103,10 +113,14 @@ describe('dlq-redriver store and commands', () => {
     const codec = new ControlCodec(r.registry);
     const unsigned = { ...newCommand({ type: 'purge', args: { olderThanDays: '0' }, issuedBy: 'mallory' }), signature: '' };
     await r.producer.send({ topic: r.controlTopic, messages: [{ key: '*', value: await codec.encode(unsigned) }] });
-    const rejected = await waitFor('both rejections reported', async () => {
-      const reasons = r.events.filter((e) => e.type === 'control.rejected').map((e) => e.data['reason']);
-      return reasons.includes('bad-signature') && reasons.includes('unsigned') ? reasons : undefined;
-    }, 30_000);
+    const rejected = await waitFor(
+      'both rejections reported',
+      async () => {
+        const reasons = r.events.filter((e) => e.type === 'control.rejected').map((e) => e.data['reason']);
+        return reasons.includes('bad-signature') && reasons.includes('unsigned') ? reasons : undefined;
+      },
+      30_000,
+    );
     expect(rejected.length).toBeGreaterThanOrEqual(2);
     const jobs = await r.pool.query(`SELECT type, dry_run FROM "${r.schema}".jobs ORDER BY created_at`);
     expect(jobs.rows).toEqual([
@@ -119,19 +133,30 @@ describe('dlq-redriver store and commands', () => {
   it('a command with bad arguments is rejected by the redriver (exit 4)', async () => {
     const cmd = signCommand(newCommand({ type: 'redrive', args: { limit: 'lots' }, issuedBy: 'int-test', id: randomUUID() }), r.secrets.MESH_CONTROL_SECRET);
     await r.producer.send({ topic: r.controlTopic, messages: [{ key: '*', value: await new ControlCodec(r.registry).encode(cmd) }] });
-    const job = await waitFor('the job row', async () => (await r.pool.query(`SELECT status, message FROM "${r.schema}".jobs WHERE command_id = $1`, [cmd.id])).rows[0], 20_000);
+    const job = await waitFor(
+      'the job row',
+      async () => (await r.pool.query(`SELECT status, message FROM "${r.schema}".jobs WHERE command_id = $1`, [cmd.id])).rows[0],
+      20_000,
+    );
     expect(job).toEqual({ status: 'failed', message: 'rejected: args.limit: expected an integer from 1 to 1000000, got "lots"' });
   });
 
   it('sends again a letter a crashed instance left redriving (the sink revision guard absorbs a copy)', async () => {
     const tenant = `crash-${r.run}`;
     await r.deadLetters(tenant, ['z1'], { firstOffset: 900 });
-    const [row] = await waitFor('the letter stored', async () => {
-      const rows = await r.rows('tenant = $1', [tenant]);
-      return rows.length === 1 ? rows : undefined;
-    }, 20_000);
+    const [row] = await waitFor(
+      'the letter stored',
+      async () => {
+        const rows = await r.rows('tenant = $1', [tenant]);
+        return rows.length === 1 ? rows : undefined;
+      },
+      20_000,
+    );
     // As if an instance claimed it and died before the produce was acknowledged.
-    await r.pool.query(`UPDATE "${r.schema}".dead_letters SET status = 'redriving', sent_redrive_id = 'lost', claimed_at = now() - interval '10 minutes' WHERE id = $1`, [row!['id']]);
+    await r.pool.query(
+      `UPDATE "${r.schema}".dead_letters SET status = 'redriving', sent_redrive_id = 'lost', claimed_at = now() - interval '10 minutes' WHERE id = $1`,
+      [row!['id']],
+    );
     await waitFor('redriven by the recovery', async () => ((await r.rows('id = $1', [row!['id']]))[0]!['status'] === 'redriven' ? true : undefined), 20_000);
     await waitFor('on the origin topic', async () => (r.origin.some((m) => m.key!.toString() === `${tenant}:customer:z1`) ? true : undefined), 20_000);
   });
@@ -168,10 +193,14 @@ describe('dlq-redriver store and commands', () => {
        VALUES ($1, 'purge', 'int-test', now(), $2, '{"olderThanDays":"0"}', 'running', 'dead-instance', now() - interval '10 minutes', now() - interval '10 minutes')`,
       [id, tenant],
     );
-    const job = await waitFor('the job finished by a live instance', async () => {
-      const row = (await r.pool.query(`SELECT status, succeeded, claimed_by FROM "${r.schema}".jobs WHERE command_id = $1`, [id])).rows[0];
-      return row?.status === 'done' ? row : undefined;
-    }, 20_000);
+    const job = await waitFor(
+      'the job finished by a live instance',
+      async () => {
+        const row = (await r.pool.query(`SELECT status, succeeded, claimed_by FROM "${r.schema}".jobs WHERE command_id = $1`, [id])).rows[0];
+        return row?.status === 'done' ? row : undefined;
+      },
+      20_000,
+    );
     expect(job).toMatchObject({ succeeded: 2 });
     expect(job.claimed_by).not.toBe('dead-instance');
     expect(await count(`tenant = $1 AND status = 'purged'`, [tenant])).toBe(2);

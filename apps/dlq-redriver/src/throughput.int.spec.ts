@@ -20,17 +20,25 @@ describe('throughput (figures for the README)', () => {
   it(`stores ${LETTERS} letters and redrives them unthrottled`, async () => {
     const began = performance.now();
     await r.startRedriver();
-    await waitFor(`${LETTERS} letters stored`, async () => {
-      const { rows } = await r.pool.query<{ n: string }>(`SELECT count(*) AS n FROM "${r.schema}".dead_letters`).catch(() => ({ rows: [{ n: '0' }] }));
-      return Number(rows[0]!.n) === LETTERS ? true : undefined;
-    }, 120_000, 50);
+    await waitFor(
+      `${LETTERS} letters stored`,
+      async () => {
+        const { rows } = await r.pool.query<{ n: string }>(`SELECT count(*) AS n FROM "${r.schema}".dead_letters`).catch(() => ({ rows: [{ n: '0' }] }));
+        return Number(rows[0]!.n) === LETTERS ? true : undefined;
+      },
+      120_000,
+      50,
+    );
     const storeSeconds = (performance.now() - began) / 1000;
 
     const res = await r.cli(['redrive', '--tenant', r.tenantA, '--limit', String(LETTERS), '--rate', '0', '--wait', '--json']);
     expect(res.code).toBe(0);
     const job = JSON.parse(res.stdout) as { command_id: string; succeeded: number };
     expect(job.succeeded).toBe(LETTERS);
-    const { rows } = await r.pool.query<{ s: number }>(`SELECT extract(epoch FROM finished_at - started_at)::float8 AS s FROM "${r.schema}".jobs WHERE command_id = $1`, [job.command_id]);
+    const { rows } = await r.pool.query<{ s: number }>(
+      `SELECT extract(epoch FROM finished_at - started_at)::float8 AS s FROM "${r.schema}".jobs WHERE command_id = $1`,
+      [job.command_id],
+    );
     const redriveSeconds = rows[0]!.s;
     await waitFor('all redriven records on the origin topic', async () => (r.origin.length === LETTERS ? true : undefined), 60_000);
     console.log(

@@ -60,7 +60,11 @@ describe('DLQ → store → fix → dlqtriage redrive → sink, exactly once', (
     sink.stdout.on('data', (c: Buffer) => (sinkOutput = (sinkOutput + c.toString()).slice(-4000)));
     sink.stderr.on('data', (c: Buffer) => (sinkOutput = (sinkOutput + c.toString()).slice(-4000)));
     r.trackChild(sink);
-    await waitFor('sink-postgres started', async () => (r.events.some((e) => e.type === 'app.started' && e.instance === `sink-${r.run}`) ? true : undefined), 90_000);
+    await waitFor(
+      'sink-postgres started',
+      async () => (r.events.some((e) => e.type === 'app.started' && e.instance === `sink-${r.run}`) ? true : undefined),
+      90_000,
+    );
     // The redriver reads the shared dlq.sink-postgres from now on (not other runs' history).
     await r.admin.resetOffsets({ groupId: r.group, topic: SINK_DLQ, earliest: false });
     await r.startRedriver({}, [SINK_DLQ]);
@@ -71,13 +75,22 @@ describe('DLQ → store → fix → dlqtriage redrive → sink, exactly once', (
     await server?.destroy();
   }, 120_000);
 
-  const rows = async () => (await db.query<{ id: string; revision: string }>(`SELECT id, revision FROM "${sinkSchema}".customers WHERE tenant = $1 ORDER BY id`, [r.tenantA])).rows;
+  const rows = async () =>
+    (await db.query<{ id: string; revision: string }>(`SELECT id, revision FROM "${sinkSchema}".customers WHERE tenant = $1 ORDER BY id`, [r.tenantA])).rows;
   const send = async (ids: string[], revision: number) =>
-    r.producer.send({ topic: sinkTopic, acks: -1, messages: await Promise.all(ids.map(async (id) => ({ key: records.key('customer', id), value: await records.customer(id, revision) }))) });
+    r.producer.send({
+      topic: sinkTopic,
+      acks: -1,
+      messages: await Promise.all(ids.map(async (id) => ({ key: records.key('customer', id), value: await records.customer(id, revision) }))),
+    });
 
   it('brings every dead-lettered record to the sink once the fault is fixed', async () => {
     await send(['ok-1', 'ok-2'], 1);
-    await waitFor(`the first records written (sink: ${sinkOutput.slice(-600)})`, async () => ((await rows().catch(() => [])).length === 2 ? true : undefined), 60_000);
+    await waitFor(
+      `the first records written (sink: ${sinkOutput.slice(-600)})`,
+      async () => ((await rows().catch(() => [])).length === 2 ? true : undefined),
+      60_000,
+    );
 
     // Fault: the sink's database goes away; the records exhaust their retries and are dead-lettered.
     await server.stop();
@@ -93,7 +106,9 @@ describe('DLQ → store → fix → dlqtriage redrive → sink, exactly once', (
     );
     expect(letters).toHaveLength(20);
     expect(new Set(letters.map((l) => l['reason']))).toEqual(new Set(['CONNECTION_ERROR']));
-    expect(letters.every((l) => l['app'] === 'sink-postgres' && l['origin_topic'] === sinkTopic && l['retryable'] === true && l['status'] === 'new')).toBe(true);
+    expect(letters.every((l) => l['app'] === 'sink-postgres' && l['origin_topic'] === sinkTopic && l['retryable'] === true && l['status'] === 'new')).toBe(
+      true,
+    );
 
     // A dry run while it is still down changes nothing.
     const dry = await r.cli(['redrive', '--tenant', r.tenantA, '--reason', 'CONNECTION_ERROR', '--dry-run', '--json']);
@@ -106,12 +121,20 @@ describe('DLQ → store → fix → dlqtriage redrive → sink, exactly once', (
     const res = await r.cli(['redrive', '--tenant', r.tenantA, '--reason', 'CONNECTION_ERROR', '--app', 'sink-postgres', '--rate', '0', '--wait', '--json']);
     expect(res.code).toBe(0);
     expect(JSON.parse(res.stdout)).toMatchObject({ status: 'done', matched: 20, succeeded: 20, failed: 0 });
-    await waitFor(`every record in the sink (sink: ${sinkOutput.slice(-600)})`, async () => ((await rows().catch(() => [])).length === 22 ? true : undefined), 90_000);
-    await waitFor('the sink committed to the end', async () => {
-      const ends = await r.admin.fetchTopicOffsets(sinkTopic);
-      const [committed] = await r.admin.fetchOffsets({ groupId: sinkGroup, topics: [sinkTopic] });
-      return ends.every((e) => committed?.partitions.find((p) => p.partition === e.partition)?.offset === e.high) ? true : undefined;
-    }, 60_000);
+    await waitFor(
+      `every record in the sink (sink: ${sinkOutput.slice(-600)})`,
+      async () => ((await rows().catch(() => [])).length === 22 ? true : undefined),
+      90_000,
+    );
+    await waitFor(
+      'the sink committed to the end',
+      async () => {
+        const ends = await r.admin.fetchTopicOffsets(sinkTopic);
+        const [committed] = await r.admin.fetchOffsets({ groupId: sinkGroup, topics: [sinkTopic] });
+        return ends.every((e) => committed?.partitions.find((p) => p.partition === e.partition)?.offset === e.high) ? true : undefined;
+      },
+      60_000,
+    );
 
     // Exactly once: one redriven copy per letter on the sink topic, every row at its revision,
     // every letter redriven, no new letters for the tenant.

@@ -55,11 +55,17 @@ describe('parseJsonEnvelope', () => {
     const nested = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
     const withPayloadField = (levels: number) => Buffer.from(JSON.stringify({ ...good, payload: { deep: '@' } }).replace('"@"', nested(levels)));
     expect(parseJsonEnvelope(withPayloadField(62), 4096).payload).toEqual({ deep: JSON.parse(nested(62)) });
-    expect(reasonOf(() => parseJsonEnvelope(withPayloadField(63), 4096))).toEqual(['INVALID_PAYLOAD', 'record nests deeper than 64 levels of objects and arrays (the limit)']);
+    expect(reasonOf(() => parseJsonEnvelope(withPayloadField(63), 4096))).toEqual([
+      'INVALID_PAYLOAD',
+      'record nests deeper than 64 levels of objects and arrays (the limit)',
+    ]);
     // Far deeper (would overflow a recursive walk), in the payload or in a field the envelope ignores.
     expect(reasonOf(() => parseJsonEnvelope(withPayloadField(100_000), 1 << 20))[0]).toBe('INVALID_PAYLOAD');
     const ignoredField = Buffer.from(JSON.stringify({ ...good, extra: '@' }).replace('"@"', nested(100_000)));
-    expect(reasonOf(() => parseJsonEnvelope(ignoredField, 1 << 20))).toEqual(['INVALID_PAYLOAD', 'record nests deeper than 64 levels of objects and arrays (the limit)']);
+    expect(reasonOf(() => parseJsonEnvelope(ignoredField, 1 << 20))).toEqual([
+      'INVALID_PAYLOAD',
+      'record nests deeper than 64 levels of objects and arrays (the limit)',
+    ]);
   });
 
   it('takes a delete without payload', () => {

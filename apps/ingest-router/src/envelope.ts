@@ -22,7 +22,11 @@ export interface Envelope {
   traceparent?: string | undefined;
 }
 
-const name = z.string({ error: 'expected a non-empty string' }).trim().min(1, { error: 'expected a non-empty string' }).max(256, { error: 'longer than 256 characters' });
+const name = z
+  .string({ error: 'expected a non-empty string' })
+  .trim()
+  .min(1, { error: 'expected a non-empty string' })
+  .max(256, { error: 'longer than 256 characters' });
 
 const revision = z.union([z.number(), z.string()], { error: 'expected a non-negative integer up to 2^53-1' }).transform((v, ctx) => {
   const text = typeof v === 'string' ? v.trim() : typeof v === 'number' && !Number.isSafeInteger(v) ? 'x' : String(v);
@@ -76,7 +80,8 @@ export function checkEnvelope(value: unknown, now: () => Date = () => new Date()
   }
   const e = parsed.data;
   const op = e.op ?? 'upsert';
-  if (op === 'upsert' && (e.payload === undefined || e.payload === null)) return { ok: false, problems: [{ field: 'payload', problem: 'required for op upsert' }] };
+  if (op === 'upsert' && (e.payload === undefined || e.payload === null))
+    return { ok: false, problems: [{ field: 'payload', problem: 'required for op upsert' }] };
   return {
     ok: true,
     envelope: {
@@ -120,7 +125,8 @@ export function nestsDeeperThan(text: string, limit: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // a backslash: the next character is escaped
+      if (c === 0x5c)
+        i++; // a backslash: the next character is escaped
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b) {

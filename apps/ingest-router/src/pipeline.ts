@@ -257,7 +257,9 @@ export class RouterPipeline implements RecordHandler {
     }
     const route = this.opts.resolveRoute(e.tenant, e.entityType);
     if (!route || route.topics.length === 0) {
-      throw new UnknownRouteError(`no route sends entity type "${e.entityType}" of tenant "${e.tenant}" to a sink (router config entityTypes, or an override on mesh.routes)`);
+      throw new UnknownRouteError(
+        `no route sends entity type "${e.entityType}" of tenant "${e.tenant}" to a sink (router config entityTypes, or an override on mesh.routes)`,
+      );
     }
     const headers = forwardHeaders(original.headers, e.traceparent);
     const record: SinkRecord = {

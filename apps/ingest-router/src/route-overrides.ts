@@ -132,14 +132,17 @@ export class RouteOverridesListener {
     checkCaughtUp();
 
     const idleMs = this.opts.idleCatchUpMs ?? 10_000;
-    const idle = setInterval(() => {
-      if (this.stats.caughtUp) return clearInterval(idle);
-      if (joined && Date.now() - lastActivity >= idleMs) {
-        const behind = [...targets].filter(([p, last]) => (this.appliedUpTo.get(p) ?? -1n) < last).map(([p, last]) => `${p}@${last}`);
-        logger.warn({ topic: this.topic, behind }, 'route overrides: no record for a while below the end offsets seen at start; treating as caught up');
-        markCaughtUp();
-      }
-    }, Math.min(1000, idleMs));
+    const idle = setInterval(
+      () => {
+        if (this.stats.caughtUp) return clearInterval(idle);
+        if (joined && Date.now() - lastActivity >= idleMs) {
+          const behind = [...targets].filter(([p, last]) => (this.appliedUpTo.get(p) ?? -1n) < last).map(([p, last]) => `${p}@${last}`);
+          logger.warn({ topic: this.topic, behind }, 'route overrides: no record for a while below the end offsets seen at start; treating as caught up');
+          markCaughtUp();
+        }
+      },
+      Math.min(1000, idleMs),
+    );
     idle.unref();
     try {
       await Promise.race([caughtUp, crash]);

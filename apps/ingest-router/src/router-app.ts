@@ -39,7 +39,10 @@ export async function routerApp(env: RouterEnv, overrides: RouterOverrides = {})
     ...(overrides.groupId ? { groupId: overrides.groupId } : {}),
     // Raw and deferred topics take oversized records, so they reach the DLQ with a reason.
     ensureTopics: [
-      ...[env.ROUTER_SOURCE_TOPIC, env.ROUTER_DEFERRED_TOPIC].map((topic) => ({ topic, configEntries: [{ name: 'max.message.bytes', value: String(LARGE_MESSAGE_BYTES) }] })),
+      ...[env.ROUTER_SOURCE_TOPIC, env.ROUTER_DEFERRED_TOPIC].map((topic) => ({
+        topic,
+        configEntries: [{ name: 'max.message.bytes', value: String(LARGE_MESSAGE_BYTES) }],
+      })),
       ...sinkTopics,
     ],
     build: (ctx) => buildRouter(env, config, ctx),
@@ -53,7 +56,10 @@ async function buildRouter(env: RouterEnv, config: RouterConfig, ctx: AppContext
   await overrides.start(); // route with every override known, from the first record on
   const rules = compileEntityRules(config);
   const limits = new Map(Object.entries(config.tenants).map(([tenant, t]) => [tenant, { ratePerSec: t.ratePerSec ?? 1000, burst: t.burst ?? 2000 }]));
-  const redis = createRedisClient(env.REDIS_URL, { connectionName: `${ctx.instanceId}-lanes`, onError: (err) => ctx.logger.debug({ err }, 'redis connection error (slow lane)') });
+  const redis = createRedisClient(env.REDIS_URL, {
+    connectionName: `${ctx.instanceId}-lanes`,
+    onError: (err) => ctx.logger.debug({ err }, 'redis connection error (slow lane)'),
+  });
   // Not fatal: while Redis is down, rounds that need the lanes' ledger are retried.
   await waitUntilReady(redis).catch((err: unknown) => ctx.logger.warn({ err }, 'Redis is not reachable yet (slow lane)'));
   const lanes = new TenantLanes(limits, new RedisLaneLedger(redis, env.ROUTER_DEFERRED_TOPIC), {
@@ -78,7 +84,10 @@ async function buildRouter(env: RouterEnv, config: RouterConfig, ctx: AppContext
     ensureTopics: async (topics) => {
       const missing = topics.filter((t) => !knownTopics.has(t));
       if (missing.length === 0) return;
-      await ensureTopics(ctx.admin, missing.map((topic) => ({ topic })));
+      await ensureTopics(
+        ctx.admin,
+        missing.map((topic) => ({ topic })),
+      );
       for (const t of missing) knownTopics.add(t);
     },
     decodeAvroEnvelope: async (bytes) => {

@@ -47,7 +47,14 @@ async function corpus(): Promise<Case[]> {
     occurredAt: Date.now(),
     priority: 'normal',
     op: 'upsert',
-    payload: await r.catalog.encode('customer', { id: id('big-avro'), name: 'x'.repeat(FIVE_MB), email: 'a@example.com', tier: 'free', country: null, createdAt: 0 }),
+    payload: await r.catalog.encode('customer', {
+      id: id('big-avro'),
+      name: 'x'.repeat(FIVE_MB),
+      email: 'a@example.com',
+      tier: 'free',
+      country: null,
+      createdAt: 0,
+    }),
     traceparent: null,
   });
   // JSON that JSON.stringify cannot write: put in as text in place of a placeholder string.
@@ -128,7 +135,11 @@ async function corpus(): Promise<Case[]> {
     },
     {
       name: 'too-deep-json',
-      value: withText(json({ tenant: r.acme, entityType: 'customer', id: id('deep'), payload: customer(id('deep'), { name: '@deep' }) }), '@deep', `${'['.repeat(DEEP)}${']'.repeat(DEEP)}`),
+      value: withText(
+        json({ tenant: r.acme, entityType: 'customer', id: id('deep'), payload: customer(id('deep'), { name: '@deep' }) }),
+        '@deep',
+        `${'['.repeat(DEEP)}${']'.repeat(DEEP)}`,
+      ),
       reason: 'INVALID_PAYLOAD',
       error: /^InvalidPayloadError: record nests deeper than 64 levels of objects and arrays \(the limit\)$/,
     },
@@ -170,8 +181,14 @@ describe('ingest-router: bad input', () => {
       const mine = lettersFrom(r.tail, r.sourceTopic);
       return mine.length >= cases.length ? mine : undefined;
     });
-    await r.tail.keys(r.pgTopic, good.map((g) => g.key));
-    await r.tail.keys(r.searchTopic, good.map((g) => g.key));
+    await r.tail.keys(
+      r.pgTopic,
+      good.map((g) => g.key),
+    );
+    await r.tail.keys(
+      r.searchTopic,
+      good.map((g) => g.key),
+    );
     // The routed ones (and only they) count for their tenant and source: what NoDataReceived watches.
     const metrics = (await (await fetch(`${r.base}/metrics`)).text()).split('\n');
     expect(metrics).toContain(`ingest_source_records_total{app="ingest-router",tenant="${r.acme}",source="crm"} 2`);

@@ -8,7 +8,15 @@ const example = path.resolve(import.meta.dirname, '../config/router.yaml');
 
 const valid = () => ({
   tenants: { acme: { tokenEnv: 'ROUTER_TOKEN_ACME', ratePerSec: 10, burst: 20 } },
-  entityTypes: { order: { sinks: ['postgres'], rules: [{ field: 'amountCents', min: 0 }, { field: 'items', required: true }] } },
+  entityTypes: {
+    order: {
+      sinks: ['postgres'],
+      rules: [
+        { field: 'amountCents', min: 0 },
+        { field: 'items', required: true },
+      ],
+    },
+  },
 });
 
 /** The problems parseRouterConfig reports for `raw`. */
@@ -56,9 +64,17 @@ describe('parseRouterConfig', () => {
   });
 
   it('names the path of a regex that does not compile', () => {
-    expect(problems(withOrder((o) => (o.rules = [{ field: 'amountCents', min: 0 }, { field: 'id', pattern: '([a-z' }])))).toEqual([
-      expect.stringMatching(/^entityTypes\.order\.rules\[1\]\.pattern: not a valid regular expression: /),
-    ]);
+    expect(
+      problems(
+        withOrder(
+          (o) =>
+            (o.rules = [
+              { field: 'amountCents', min: 0 },
+              { field: 'id', pattern: '([a-z' },
+            ]),
+        ),
+      ),
+    ).toEqual([expect.stringMatching(/^entityTypes\.order\.rules\[1\]\.pattern: not a valid regular expression: /)]);
   });
 
   it('names the path of a bad sink name and shows it', () => {
@@ -112,21 +128,35 @@ describe('parseRouterConfig', () => {
   it('rejects unknown keys (typos) at any level', () => {
     const c = { ...valid(), limit: {} };
     expect(problems(c)).toEqual(['(top level): unknown key "limit"']);
-    expect(problems(withOrder((o) => (o.rules = [{ field: 'id', minlength: 1, required: true }])))).toEqual(['entityTypes.order.rules[0]: unknown key "minlength"']);
+    expect(problems(withOrder((o) => (o.rules = [{ field: 'id', minlength: 1, required: true }])))).toEqual([
+      'entityTypes.order.rules[0]: unknown key "minlength"',
+    ]);
   });
 
   it('rejects a rule that checks nothing, min above max, minLength above maxLength', () => {
     expect(problems(withOrder((o) => (o.rules = [{ field: 'id', required: false }])))).toEqual([
       expect.stringMatching(/^entityTypes\.order\.rules\[0\]: rule for "id" checks nothing/),
     ]);
-    expect(problems(withOrder((o) => (o.rules = [{ field: 'n', min: 5, max: 1 }, { field: 's', minLength: 3, maxLength: 2 }])))).toEqual([
-      'entityTypes.order.rules[0].max: max (1) is below min (5)',
-      'entityTypes.order.rules[1].maxLength: maxLength (2) is below minLength (3)',
-    ]);
+    expect(
+      problems(
+        withOrder(
+          (o) =>
+            (o.rules = [
+              { field: 'n', min: 5, max: 1 },
+              { field: 's', minLength: 3, maxLength: 2 },
+            ]),
+        ),
+      ),
+    ).toEqual(['entityTypes.order.rules[0].max: max (1) is below min (5)', 'entityTypes.order.rules[1].maxLength: maxLength (2) is below minLength (3)']);
   });
 
   it('rejects bad field paths, lengths and enums', () => {
-    const rules = [{ field: 'items[x].qty', required: true }, { field: 'name', minLength: -1 }, { field: 'tier', enum: [] }, { field: 'c', enum: [true] }];
+    const rules = [
+      { field: 'items[x].qty', required: true },
+      { field: 'name', minLength: -1 },
+      { field: 'tier', enum: [] },
+      { field: 'c', enum: [true] },
+    ];
     expect(problems(withOrder((o) => (o.rules = rules)))).toEqual([
       expect.stringMatching(/^entityTypes\.order\.rules\[0\]\.field: "items\[x\]\.qty" is not a field path/),
       'entityTypes.order.rules[1].minLength: expected an integer ≥ 0',
@@ -140,7 +170,10 @@ describe('parseRouterConfig', () => {
   });
 
   it('reports missing sections and a document that is not a map', () => {
-    expect(problems({})).toEqual(['tenants: expected a map of tenant name → tenant settings, got nothing', 'entityTypes: expected a map of entity type → route, got nothing']);
+    expect(problems({})).toEqual([
+      'tenants: expected a map of tenant name → tenant settings, got nothing',
+      'entityTypes: expected a map of entity type → route, got nothing',
+    ]);
     expect(problems('hello')).toEqual(['(top level): expected a map with tenants, entityTypes, tenantOverrides and limits, got string "hello"']);
   });
 });
@@ -159,7 +192,11 @@ describe('loadRouterConfig', () => {
     await writeFile(file, text);
     return file;
   };
-  const failure = (p: Promise<unknown>) => p.then(() => expect.fail('expected a RouterConfigError'), (err: unknown) => err as RouterConfigError);
+  const failure = (p: Promise<unknown>) =>
+    p.then(
+      () => expect.fail('expected a RouterConfigError'),
+      (err: unknown) => err as RouterConfigError,
+    );
 
   it('reads JSON by extension', async () => {
     const file = await write('router.json', JSON.stringify(valid()));

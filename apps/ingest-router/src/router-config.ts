@@ -21,9 +21,9 @@ export const DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
 
 const priority = z.enum(PRIORITIES);
 
-const sinkName = z
-  .string({ error: 'expected a sink name (string)' })
-  .regex(SINK_NAME_PATTERN, { error: (iss) => `not a valid sink name ${JSON.stringify(iss.input)}: expected lowercase letters, digits and -, starting with a letter` });
+const sinkName = z.string({ error: 'expected a sink name (string)' }).regex(SINK_NAME_PATTERN, {
+  error: (iss) => `not a valid sink name ${JSON.stringify(iss.input)}: expected lowercase letters, digits and -, starting with a letter`,
+});
 
 const regexSource = z.string({ error: 'expected a regular expression (string)' }).superRefine((source, ctx) => {
   try {
@@ -75,7 +75,10 @@ export type Rule = z.infer<typeof ruleSchema>;
 
 const tenantSchema = z.strictObject({
   /** Name of the env var holding the tenant's webhook bearer token; secrets never live in the file. */
-  tokenEnv: z.string({ error: 'expected an environment variable name' }).regex(ENV_NAME_PATTERN, { error: 'not an environment variable name: expected A-Z, 0-9 and _' }).optional(),
+  tokenEnv: z
+    .string({ error: 'expected an environment variable name' })
+    .regex(ENV_NAME_PATTERN, { error: 'not an environment variable name: expected A-Z, 0-9 and _' })
+    .optional(),
   ratePerSec: z.number({ error: 'expected a number of records per second' }).positive({ error: 'expected a number > 0' }).optional(),
   burst: z.number({ error: 'expected a number of records' }).int({ error: 'expected an integer ≥ 1' }).min(1, { error: 'expected an integer ≥ 1' }).optional(),
 });
@@ -97,28 +100,40 @@ export type TenantRouteOverride = z.infer<typeof tenantOverrideSchema>;
 
 const record = <T extends z.ZodType>(key: z.ZodString, value: T, what: string) => z.record(key, value, { error: `expected a map of ${what}` });
 const tenantName = z.string().regex(TENANT_NAME_PATTERN, {
-  error: (iss) => `not a valid tenant name ${JSON.stringify(iss.input)}: expected lowercase letters, digits, _ and -, starting with a letter or digit, at most 64 characters`,
+  error: (iss) =>
+    `not a valid tenant name ${JSON.stringify(iss.input)}: expected lowercase letters, digits, _ and -, starting with a letter or digit, at most 64 characters`,
 });
 const entityTypeName = z.string().regex(ENTITY_TYPE_PATTERN, {
   error: (iss) => `not a valid entity type ${JSON.stringify(iss.input)}: expected lowercase dot-separated names such as customer or billing.invoice`,
 });
 
 export const routerConfigSchema = z
-  .strictObject({
-    tenants: record(tenantName, tenantSchema, 'tenant name → tenant settings'),
-    entityTypes: record(entityTypeName, entityTypeSchema, 'entity type → route'),
-    tenantOverrides: record(tenantName, record(entityTypeName, tenantOverrideSchema, 'entity type → route override'), 'tenant name → overrides').optional(),
-    limits: z
-      .strictObject({
-        maxRecordBytes: z.number({ error: 'expected a number of bytes' }).int({ error: 'expected an integer > 0' }).positive({ error: 'expected an integer > 0' }).optional(),
-      })
-      .optional(),
-  }, { error: 'expected a map with tenants, entityTypes, tenantOverrides and limits' })
+  .strictObject(
+    {
+      tenants: record(tenantName, tenantSchema, 'tenant name → tenant settings'),
+      entityTypes: record(entityTypeName, entityTypeSchema, 'entity type → route'),
+      tenantOverrides: record(tenantName, record(entityTypeName, tenantOverrideSchema, 'entity type → route override'), 'tenant name → overrides').optional(),
+      limits: z
+        .strictObject({
+          maxRecordBytes: z
+            .number({ error: 'expected a number of bytes' })
+            .int({ error: 'expected an integer > 0' })
+            .positive({ error: 'expected an integer > 0' })
+            .optional(),
+        })
+        .optional(),
+    },
+    { error: 'expected a map with tenants, entityTypes, tenantOverrides and limits' },
+  )
   .superRefine((config, ctx) => {
     // Cross-references; zod runs this only once the structure above is valid.
     for (const [tenant, overrides] of Object.entries(config.tenantOverrides ?? {})) {
       if (!Object.hasOwn(config.tenants, tenant)) {
-        ctx.addIssue({ code: 'custom', path: ['tenantOverrides', tenant], message: `tenant "${tenant}" is not configured under tenants (known: ${known(config.tenants)})` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tenantOverrides', tenant],
+          message: `tenant "${tenant}" is not configured under tenants (known: ${known(config.tenants)})`,
+        });
       }
       for (const entityType of Object.keys(overrides)) {
         if (!Object.hasOwn(config.entityTypes, entityType)) {

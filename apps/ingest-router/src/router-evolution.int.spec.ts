@@ -90,7 +90,10 @@ describe('ingest-router: schema evolution', () => {
     const v2Type = parseSchema(V2);
     const after = await avroEnvelope(id('after'), v1Payload('after'), trace.traceparent);
     const written2 = await avroEnvelope(id('v2'), frame(v2Id, v2Type.toBuffer({ id: id('v2'), label: 'label v2', colour: 'red' })));
-    const json = { key: `${r.acme}:${entityType}:${id('json')}`, value: envelope({ tenant: r.acme, entityType, id: id('json'), payload: { id: id('json'), label: 'label json' } }) };
+    const json = {
+      key: `${r.acme}:${entityType}:${id('json')}`,
+      value: envelope({ tenant: r.acme, entityType, id: id('json'), payload: { id: id('json'), label: 'label json' } }),
+    };
     await r.send([after, written2, json]);
     const pg = await r.tail.keys(r.pgTopic, [after.key, written2.key, json.key]);
 

@@ -32,7 +32,11 @@ describe('ingest-router: good records', () => {
     const sentAt = Date.now();
     await r.send([
       // Trace from the record's header.
-      { key: keys.c1, value: envelope({ tenant: r.acme, entityType: 'customer', id: id('c1'), payload: customer(id('c1')) }), headers: { traceparent: t1.traceparent, 'x-test-case': 'c1' } },
+      {
+        key: keys.c1,
+        value: envelope({ tenant: r.acme, entityType: 'customer', id: id('c1'), payload: customer(id('c1')) }),
+        headers: { traceparent: t1.traceparent, 'x-test-case': 'c1' },
+      },
       // Trace from the envelope; revision as a decimal string; epoch-millis time; every optional field given.
       {
         key: keys.c2,
@@ -57,7 +61,12 @@ describe('ingest-router: good records', () => {
     // Exactly these, once each: customers on both sinks, the order on pg only.
     await r.tail.settle(r.pgTopic);
     await r.tail.settle(r.searchTopic);
-    const mine = (topic: string) => r.tail.on(topic).filter((m) => m.key!.toString().includes(`${r.run}-good-`)).map((m) => m.key!.toString()).sort();
+    const mine = (topic: string) =>
+      r.tail
+        .on(topic)
+        .filter((m) => m.key!.toString().includes(`${r.run}-good-`))
+        .map((m) => m.key!.toString())
+        .sort();
     expect(mine(r.pgTopic)).toEqual(Object.values(keys).sort());
     expect(mine(r.searchTopic)).toEqual([keys.c1, keys.c2, keys.c3].sort());
 
@@ -93,7 +102,13 @@ describe('ingest-router: good records', () => {
     expect(header(pg.get(keys.c1)![0]!, 'x-test-case')).toBe('c1'); // the producer's headers are kept
 
     const c2 = await decodeSink(r.catalog, pg.get(keys.c2)![0]!);
-    expect(c2.record).toMatchObject({ revision: 7, occurredAt: 1_700_000_000_000, priority: 'high', op: 'upsert', traceparent: header(pg.get(keys.c2)![0]!, 'traceparent') });
+    expect(c2.record).toMatchObject({
+      revision: 7,
+      occurredAt: 1_700_000_000_000,
+      priority: 'high',
+      op: 'upsert',
+      traceparent: header(pg.get(keys.c2)![0]!, 'traceparent'),
+    });
     expect(c2.entity).toEqual({ id: id('c2'), name: `Customer ${id('c2')}`, email: `${id('c2')}@example.com`, tier: 'pro', country: 'DE', createdAt });
     expect(parseTraceparent(header(pg.get(keys.c2)![0]!, 'traceparent')!)?.traceId).toBe(t2.traceId);
 
@@ -103,7 +118,14 @@ describe('ingest-router: good records', () => {
 
     const o1 = await decodeSink(r.catalog, pg.get(keys.o1)![0]!);
     expect(o1.record).toMatchObject({ entityType: 'order', payloadSchemaId: orderSchema.id });
-    expect(o1.entity).toEqual({ id: id('o1'), customerId: `c-${id('o1')}`, status: 'placed', amountCents: 1299, currency: 'EUR', items: [{ sku: 'sku-1', qty: 2 }] });
+    expect(o1.entity).toEqual({
+      id: id('o1'),
+      customerId: `c-${id('o1')}`,
+      status: 'placed',
+      amountCents: 1299,
+      currency: 'EUR',
+      items: [{ sku: 'sku-1', qty: 2 }],
+    });
   });
 
   it('delivers an exact duplicate once, in the same batch and later, but a new revision again', async () => {
@@ -144,7 +166,10 @@ describe('ingest-router: hot route change', () => {
 
     const a = batch('a', 20);
     await r.send(a);
-    await r.tail.keys(r.pgTopic, a.map((m) => m.key));
+    await r.tail.keys(
+      r.pgTopic,
+      a.map((m) => m.key),
+    );
 
     // Records keep coming while the override is published and applied.
     let streaming = true;
@@ -180,7 +205,10 @@ describe('ingest-router: hot route change', () => {
     await r.send(b);
     const all = [...a, ...m, ...b].map((x) => x.key);
     await r.tail.keys(r.pgTopic, all);
-    await r.tail.keys(r.searchTopic, b.map((x) => x.key));
+    await r.tail.keys(
+      r.searchTopic,
+      b.map((x) => x.key),
+    );
     await r.tail.settle(r.pgTopic);
     await r.tail.settle(r.searchTopic);
     const pg = r.tail.byKey(r.pgTopic);

@@ -34,7 +34,14 @@ describe('ingest-router webhook', () => {
     await r.tail.keys(r.searchTopic, keys);
     const [one, two, three] = await Promise.all(keys.map((k) => decodeSink(r.catalog, pg.get(k)![0]!)));
     expect(one!.record).toMatchObject({ tenant: r.acme, source: 'webhook', entityType: 'customer', id: id('1'), revision: 1, op: 'upsert' });
-    expect(one!.entity).toEqual({ id: id('1'), name: `Customer ${id('1')}`, email: `${id('1')}@example.com`, tier: 'free', country: null, createdAt: Date.parse('2025-03-01T12:00:00Z') });
+    expect(one!.entity).toEqual({
+      id: id('1'),
+      name: `Customer ${id('1')}`,
+      email: `${id('1')}@example.com`,
+      tier: 'free',
+      country: null,
+      createdAt: Date.parse('2025-03-01T12:00:00Z'),
+    });
     expect(two!.record).toMatchObject({ revision: 4, priority: 'high' });
     expect(two!.entity).toMatchObject({ tier: 'enterprise', country: 'FR' });
     expect(three!.record).toMatchObject({ op: 'delete', revision: 2, payload: null });
@@ -111,7 +118,8 @@ describe('ingest-router webhook', () => {
     const before = await sourceRecords();
     // ~200 KB, under the record limit; re-serialising it used to overflow the stack (a 500).
     const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
-    const record = (n: string) => JSON.stringify({ id: `${r.run}-wh-${n}`, revision: 1, payload: customer(`${r.run}-wh-${n}`, { name: '@deep' }) }).replace('"@deep"', deep);
+    const record = (n: string) =>
+      JSON.stringify({ id: `${r.run}-wh-${n}`, revision: 1, payload: customer(`${r.run}-wh-${n}`, { name: '@deep' }) }).replace('"@deep"', deep);
     const problem = 'the record nests deeper than 64 levels of objects and arrays (the limit)';
     const headers = (type: string) => ({ authorization: `Bearer ${r.token('acme')}`, 'content-type': type });
 
@@ -120,7 +128,11 @@ describe('ingest-router webhook', () => {
     expect(await one.json()).toEqual({ error: '1 problem(s) in the records; nothing was accepted', errorCount: 1, errors: [{ field: '', problem }] });
 
     const good = JSON.stringify({ id: `${r.run}-wh-deep-ok`, revision: 1, payload: customer(`${r.run}-wh-deep-ok`) });
-    const many = await fetch(`${r.base}/ingest/${r.acme}/customer`, { method: 'POST', headers: headers('application/x-ndjson'), body: `${good}\n${record('deep-nd')}\n` });
+    const many = await fetch(`${r.base}/ingest/${r.acme}/customer`, {
+      method: 'POST',
+      headers: headers('application/x-ndjson'),
+      body: `${good}\n${record('deep-nd')}\n`,
+    });
     expect(many.status).toBe(400);
     expect(await many.json()).toEqual({ error: '1 problem(s) in the records; nothing was accepted', errorCount: 1, errors: [{ line: 2, field: '', problem }] });
     expect(await sourceRecords()).toBe(before);
@@ -141,7 +153,9 @@ describe('ingest-router webhook', () => {
     expect(await one.json()).toEqual({
       error: '1 problem(s) in the records; nothing was accepted',
       errorCount: 1,
-      errors: [{ field: 'payload.country', problem: 'expected a finite number, got Infinity (a JSON number beyond ±1.8e308, such as 1e400); no schema type takes it' }],
+      errors: [
+        { field: 'payload.country', problem: 'expected a finite number, got Infinity (a JSON number beyond ±1.8e308, such as 1e400); no schema type takes it' },
+      ],
     });
 
     const many = await fetch(`${r.base}/ingest/${r.acme}/customer`, {
@@ -156,7 +170,13 @@ describe('ingest-router webhook', () => {
     expect(await many.json()).toEqual({
       error: '1 problem(s) in the records; nothing was accepted',
       errorCount: 1,
-      errors: [{ line: 2, field: 'payload.tags[1].score', problem: 'expected a finite number, got -Infinity (a JSON number beyond ±1.8e308, such as 1e400); no schema type takes it' }],
+      errors: [
+        {
+          line: 2,
+          field: 'payload.tags[1].score',
+          problem: 'expected a finite number, got -Infinity (a JSON number beyond ±1.8e308, such as 1e400); no schema type takes it',
+        },
+      ],
     });
     expect(await sourceRecords()).toBe(before);
   });
@@ -169,6 +189,8 @@ describe('ingest-router webhook', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual(['/ingest/{tenant}/{entityType}', '/openapi.json']);
     expect(doc.paths['/ingest/{tenant}/{entityType}']!.post!.operationId).toBe('ingestRecords');
-    expect(Object.keys(doc.paths['/ingest/{tenant}/{entityType}']!.post!.responses!)).toEqual(expect.arrayContaining(['202', '400', '401', '413', '429', '503']));
+    expect(Object.keys(doc.paths['/ingest/{tenant}/{entityType}']!.post!.responses!)).toEqual(
+      expect.arrayContaining(['202', '400', '401', '413', '429', '503']),
+    );
   });
 });

@@ -91,7 +91,9 @@ describe('compiled rules', () => {
     ]);
     const err = set.validate(payload);
     expect(err?.field).toBe('items[1].qty');
-    expect(err?.message).toBe('VALIDATION_FAIL: rule "min" failed for field "items[1].qty": value 0 is below the minimum 1 (and 1 more: rule "required" for "items[2].qty")');
+    expect(err?.message).toBe(
+      'VALIDATION_FAIL: rule "min" failed for field "items[1].qty": value 0 is below the minimum 1 (and 1 more: rule "required" for "items[2].qty")',
+    );
     expect(check({ field: 'items[0].sku', required: true }, { items: [] })?.field).toBe('items[0].sku');
     expect(check({ field: 'items[*].sku', required: true }, { items: [] })).toBeUndefined();
   });

@@ -65,7 +65,11 @@ export class CommandHandler {
     return true;
   }
 
-  private async apply(cmd: ControlCommand, base: Omit<Parameters<ReplayStore['recordCommand']>[2], 'planId' | 'outcome'>, planId: string | null): Promise<string | undefined> {
+  private async apply(
+    cmd: ControlCommand,
+    base: Omit<Parameters<ReplayStore['recordCommand']>[2], 'planId' | 'outcome'>,
+    planId: string | null,
+  ): Promise<string | undefined> {
     const { store, instanceId } = this.opts;
     const record = (db: pg.PoolClient, message: string) => store.recordCommand(db, instanceId, { ...base, planId, outcome: 'applied', message });
     if (cmd.type === 'replay_plan' && cmd.args['hold']) return this.applyHold(cmd, record);
@@ -100,7 +104,12 @@ export class CommandHandler {
     });
   }
 
-  private async approve(db: pg.PoolClient, cmd: ControlCommand, plan: PlanRow, record: (db: pg.PoolClient, m: string) => Promise<boolean>): Promise<string | undefined> {
+  private async approve(
+    db: pg.PoolClient,
+    cmd: ControlCommand,
+    plan: PlanRow,
+    record: (db: pg.PoolClient, m: string) => Promise<boolean>,
+  ): Promise<string | undefined> {
     const rfa = (cmd.args['rfa'] ?? '').trim();
     if (rfa === '' || rfa.length > 200) throw new PlanArgsError('approving a replay needs a request-for-approval reference: --rfa RFA-1234');
     if (plan.approval !== 'required') throw new PlanStateError(plan.id, plan.approval === 'auto' ? 'approved automatically' : 'already approved', 'approve');

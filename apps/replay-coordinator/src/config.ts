@@ -9,7 +9,10 @@ export const APP = 'replay-coordinator';
 export const coordinatorEnvShape = {
   ...runtimeEnvShape,
   DATABASE_URL: endpointEnv.DATABASE_URL,
-  REPLAY_SCHEMA: env.string('mesh_replay').regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'expected a lower-case schema name such as mesh_replay' }).default('mesh_replay'),
+  REPLAY_SCHEMA: env
+    .string('mesh_replay')
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'expected a lower-case schema name such as mesh_replay' })
+    .default('mesh_replay'),
   // Plans whose window holds more records than this need `replayctl approve <id> --rfa …`.
   REPLAY_APPROVAL_THRESHOLD: env.int(0, Number.MAX_SAFE_INTEGER, 10_000),
   // The highest --throttle a plan may ask for (records/s); 0 in a plan means unthrottled and is

@@ -14,7 +14,9 @@ export abstract class ReplayRefusedError extends CommandRefusedError {
 export class TenantHeldError extends ReplayRefusedError {
   readonly refusal = 'held' as const;
   constructor(tenant: string, reason: string, by: string, since: Date) {
-    super(`tenant ${tenant} is under legal hold since ${since.toISOString()} (by ${by}): ${reason}; remove the hold first (replayctl hold remove --tenant ${tenant})`);
+    super(
+      `tenant ${tenant} is under legal hold since ${since.toISOString()} (by ${by}): ${reason}; remove the hold first (replayctl hold remove --tenant ${tenant})`,
+    );
   }
 }
 

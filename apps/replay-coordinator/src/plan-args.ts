@@ -32,7 +32,8 @@ export function planIdOf(cmd: Pick<ControlCommand, 'args'>): string {
 }
 
 export function parseInstant(name: string, text: string | undefined): Date {
-  if (text === undefined || !ISO.test(text)) throw new PlanArgsError(`${name} must be an ISO-8601 instant with a zone, such as 2025-01-01T00:00Z (got ${JSON.stringify(text ?? null)})`);
+  if (text === undefined || !ISO.test(text))
+    throw new PlanArgsError(`${name} must be an ISO-8601 instant with a zone, such as 2025-01-01T00:00Z (got ${JSON.stringify(text ?? null)})`);
   const d = new Date(text);
   if (Number.isNaN(d.getTime())) throw new PlanArgsError(`${name} is not a valid instant: ${text}`);
   return d;
@@ -42,7 +43,10 @@ export function parsePlanRequest(cmd: Pick<ControlCommand, 'args' | 'target'>, l
   const planId = planIdOf(cmd);
   const tenant = cmd.target.tenant;
   if (!tenant) throw new PlanArgsError('a replay plan needs target.tenant (replayctl plan --tenant T)');
-  const sources = (cmd.args['sources'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const sources = (cmd.args['sources'] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (sources.length === 0) throw new PlanArgsError('args.sources must name at least one topic (--sources topicA,topicB)');
   const bad = [...sources, ...(cmd.args['target'] ? [cmd.args['target']] : [])].find((t) => !TOPIC.test(t));
   if (bad !== undefined) throw new PlanArgsError(`${JSON.stringify(bad)} is not a valid topic name`);
@@ -51,9 +55,12 @@ export function parsePlanRequest(cmd: Pick<ControlCommand, 'args' | 'target'>, l
   const to = parseInstant('args.to', cmd.args['to']);
   if (to.getTime() <= from.getTime()) throw new PlanArgsError(`the window is empty: to (${to.toISOString()}) must be after from (${from.toISOString()})`);
   const throttleText = cmd.args['throttle'];
-  if (throttleText === undefined || !/^\d{1,9}$/.test(throttleText)) throw new PlanArgsError(`args.throttle must be a whole number of records per second (got ${JSON.stringify(throttleText ?? null)})`);
+  if (throttleText === undefined || !/^\d{1,9}$/.test(throttleText))
+    throw new PlanArgsError(`args.throttle must be a whole number of records per second (got ${JSON.stringify(throttleText ?? null)})`);
   const throttle = Number(throttleText);
-  if (throttle === 0 && !limits.allowUnthrottled) throw new PlanArgsError('an unthrottled replay (--throttle 0) is not allowed here (REPLAY_ALLOW_UNTHROTTLED=false)');
-  if (throttle > limits.maxThrottle) throw new PlanArgsError(`--throttle ${throttle} is above the allowed maximum ${limits.maxThrottle} records/s (REPLAY_MAX_THROTTLE)`);
+  if (throttle === 0 && !limits.allowUnthrottled)
+    throw new PlanArgsError('an unthrottled replay (--throttle 0) is not allowed here (REPLAY_ALLOW_UNTHROTTLED=false)');
+  if (throttle > limits.maxThrottle)
+    throw new PlanArgsError(`--throttle ${throttle} is above the allowed maximum ${limits.maxThrottle} records/s (REPLAY_MAX_THROTTLE)`);
   return { planId, tenant, sources, target: cmd.args['target'] || undefined, from, to, throttle };
 }

@@ -26,10 +26,14 @@ describe('replaying ingest.raw and sink.* through ingest-router and sink-postgre
   let routeGroupsBefore = new Set<string>();
   const routeGroups = async () => (await h.admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith('ingest-router-routes-'));
   const ready = (port: number, what: string, child: { output?: string[]; exitCode: number | null }) =>
-    waitFor(`${what} to be ready`, async () => {
-      if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}:\n${(child.output ?? []).join('')}`);
-      return (await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined))?.status === 200 ? true : undefined;
-    }, 120_000);
+    waitFor(
+      `${what} to be ready`,
+      async () => {
+        if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}:\n${(child.output ?? []).join('')}`);
+        return (await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined))?.status === 200 ? true : undefined;
+      },
+      120_000,
+    );
 
   beforeAll(async () => {
     await h.start();
@@ -84,20 +88,31 @@ describe('replaying ingest.raw and sink.* through ingest-router and sink-postgre
   const raw = (tenant: string, id: string, revision: number) => ({
     key: `${tenant}:customer:${id}`,
     value: JSON.stringify({
-      tenant, source: 'crm', entityType: 'customer', id, revision, occurredAt: AT,
+      tenant,
+      source: 'crm',
+      entityType: 'customer',
+      id,
+      revision,
+      occurredAt: AT,
       payload: { id, name: `Customer ${id} r${revision}`, email: `${id}@example.com`, tier: 'pro', country: 'DE', createdAt: AT },
     }),
   });
   const rows = async () =>
-    (await h.pool.query(`SELECT xmin::text AS xmin, * FROM "${sinkSchema}".customers WHERE tenant = ANY($1) ORDER BY tenant, id`, [[A, B]])).rows as Record<string, unknown>[];
+    (await h.pool.query(`SELECT xmin::text AS xmin, * FROM "${sinkSchema}".customers WHERE tenant = ANY($1) ORDER BY tenant, id`, [[A, B]])).rows as Record<
+      string,
+      unknown
+    >[];
   const committedToEnd = async (groupId: string, topic: string) => {
     const ends = await h.admin.fetchTopicOffsets(topic);
     const [committed] = await h.admin.fetchOffsets({ groupId, topics: [topic] });
     return ends.every((e) => e.high === '0' || committed?.partitions.find((p) => p.partition === e.partition)?.offset === e.high) ? true : undefined;
   };
   const settled = () =>
-    waitFor('router and sink to have consumed everything', async () =>
-      (await committedToEnd(router.groupId, router.sourceTopic)) && (await committedToEnd(`${h.groupPrefix}.sink`, sinkTopic)) ? true : undefined, 120_000);
+    waitFor(
+      'router and sink to have consumed everything',
+      async () => ((await committedToEnd(router.groupId, router.sourceTopic)) && (await committedToEnd(`${h.groupPrefix}.sink`, sinkTopic)) ? true : undefined),
+      120_000,
+    );
 
   it('leaves every row as it was after replaying the tenant window of the raw and the sink topic', async () => {
     const from = new Date(Date.now() - 1000).toISOString();
@@ -105,16 +120,22 @@ describe('replaying ingest.raw and sink.* through ingest-router and sink-postgre
     for (let rev = 1; rev <= 3; rev++) for (let i = 0; i < 40; i++) messages.push(raw(A, `c${i}`, rev));
     for (let i = 0; i < 20; i++) messages.push(raw(B, `b${i}`, 1));
     await h.send(router.sourceTopic, messages);
-    await waitFor('the rows', async () => {
-      const r = await rows();
-      return r.length === 60 && r.filter((x) => x['tenant'] === A).every((x) => x['revision'] === '3') ? r : undefined;
-    }, 120_000);
+    await waitFor(
+      'the rows',
+      async () => {
+        const r = await rows();
+        return r.length === 60 && r.filter((x) => x['tenant'] === A).every((x) => x['revision'] === '3') ? r : undefined;
+      },
+      120_000,
+    );
     await settled();
     const before = await rows();
 
     const planId = randomUUID();
     const to = new Date(Date.now() + 60_000).toISOString();
-    expect(await h.command('replay_plan', { planId, sources: `${router.sourceTopic},${sinkTopic}`, from, to, throttle: '2000' }, A)).toMatchObject({ outcome: 'applied' });
+    expect(await h.command('replay_plan', { planId, sources: `${router.sourceTopic},${sinkTopic}`, from, to, throttle: '2000' }, A)).toMatchObject({
+      outcome: 'applied',
+    });
     expect(await h.command('replay_run', { planId })).toMatchObject({ outcome: 'applied' });
     const done = await h.waitForStatus(planId, 'completed');
     // 120 raw records and 120 sink records of tenant A (B's 20 + 20 are read, not replayed).

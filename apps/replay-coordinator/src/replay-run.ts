@@ -86,22 +86,31 @@ export async function executeRun(plan: PlanRow, deps: ReplayRunDeps, signal: Abo
       await deps.producer.send({ topic: target, acks: -1, messages });
     }
     const next = Number(records[records.length - 1]!.offset) + 1;
-    const status = await deps.store.checkpoint(plan.id, deps.instanceId, deps.leaseMs, { topic: p.topic, partition: p.partition, next, read: records.length, produced: mine.length });
+    const status = await deps.store.checkpoint(plan.id, deps.instanceId, deps.leaseMs, {
+      topic: p.topic,
+      partition: p.partition,
+      next,
+      read: records.length,
+      produced: mine.length,
+    });
     p.next = next;
     if (status === undefined) finish({ kind: 'stopped', status: 'lost' });
     else if (status !== 'running') finish({ kind: 'stopped', status });
     return status === 'running';
   };
 
-  const lease = setInterval(() => {
-    deps.store.renew(plan.id, deps.instanceId, deps.leaseMs).then(
-      (status) => {
-        if (status === undefined) finish({ kind: 'stopped', status: 'lost' });
-        else if (status !== 'running') finish({ kind: 'stopped', status });
-      },
-      (err: unknown) => deps.logger.warn({ err, planId: plan.id }, 'could not renew the replay lease; retrying'),
-    );
-  }, Math.max(250, Math.floor(deps.leaseMs / 3)));
+  const lease = setInterval(
+    () => {
+      deps.store.renew(plan.id, deps.instanceId, deps.leaseMs).then(
+        (status) => {
+          if (status === undefined) finish({ kind: 'stopped', status: 'lost' });
+          else if (status !== 'running') finish({ kind: 'stopped', status });
+        },
+        (err: unknown) => deps.logger.warn({ err, planId: plan.id }, 'could not renew the replay lease; retrying'),
+      );
+    },
+    Math.max(250, Math.floor(deps.leaseMs / 3)),
+  );
 
   try {
     await consumer.connect();

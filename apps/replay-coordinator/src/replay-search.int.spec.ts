@@ -21,7 +21,11 @@ const A = `acme-${h.run}`;
 const AT = '2025-03-01T12:00:00.000Z';
 
 const search = async (method: string, url: string, body?: unknown) => {
-  const res = await fetch(`${SEARCH_URL}${url}`, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const res = await fetch(`${SEARCH_URL}${url}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
   return { status: res.status, json: (await res.json().catch(() => ({}))) as Record<string, unknown> };
 };
 
@@ -29,10 +33,14 @@ describe('replaying ingest.raw and sink.* through ingest-router and sink-search 
   let router: RouterProcess;
   let sinkGroup: string;
   const ready = (port: number, what: string, child: { output?: string[]; exitCode: number | null }) =>
-    waitFor(`${what} to be ready`, async () => {
-      if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}:\n${(child.output ?? []).join('')}`);
-      return (await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined))?.status === 200 ? true : undefined;
-    }, 120_000);
+    waitFor(
+      `${what} to be ready`,
+      async () => {
+        if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}:\n${(child.output ?? []).join('')}`);
+        return (await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined))?.status === 200 ? true : undefined;
+      },
+      120_000,
+    );
 
   beforeAll(async () => {
     await h.start();
@@ -75,19 +83,31 @@ describe('replaying ingest.raw and sink.* through ingest-router and sink-search 
     if (router) rmSync(router.configFile, { force: true });
     await search('DELETE', `/${prefix}*`).catch(() => undefined);
     const templates = await search('GET', `/_index_template/${prefix}*`).catch(() => undefined);
-    for (const t of (templates?.json['index_templates'] as { name: string }[] | undefined) ?? []) await search('DELETE', `/_index_template/${t.name}`).catch(() => undefined);
+    for (const t of (templates?.json['index_templates'] as { name: string }[] | undefined) ?? [])
+      await search('DELETE', `/_index_template/${t.name}`).catch(() => undefined);
   }, 180_000);
 
   const raw = (id: string, revision: number) => ({
     key: `${A}:customer:${id}`,
     value: JSON.stringify({
-      tenant: A, source: 'crm', entityType: 'customer', id, revision, occurredAt: AT,
+      tenant: A,
+      source: 'crm',
+      entityType: 'customer',
+      id,
+      revision,
+      occurredAt: AT,
       payload: { id, name: `Customer ${id} r${revision}`, email: `${id}@example.com`, tier: 'pro', country: 'DE', createdAt: AT },
     }),
   });
   const docs = async () => {
     await search('POST', `/${prefix}*/_refresh`);
-    const r = await search('POST', `/${prefix}*/_search`, { size: 1000, version: true, seq_no_primary_term: true, sort: [{ _id: 'asc' }], query: { match_all: {} } });
+    const r = await search('POST', `/${prefix}*/_search`, {
+      size: 1000,
+      version: true,
+      seq_no_primary_term: true,
+      sort: [{ _id: 'asc' }],
+      query: { match_all: {} },
+    });
     const hits = ((r.json['hits'] as { hits?: unknown[] } | undefined)?.hits ?? []) as Record<string, unknown>[];
     return hits.map(({ _id, _index, _version, _seq_no, _primary_term, _source }) => ({ _id, _index, _version, _seq_no, _primary_term, _source }));
   };
@@ -97,8 +117,11 @@ describe('replaying ingest.raw and sink.* through ingest-router and sink-search 
     return ends.every((e) => e.high === '0' || committed?.partitions.find((p) => p.partition === e.partition)?.offset === e.high) ? true : undefined;
   };
   const settled = () =>
-    waitFor('router and sink to have consumed everything', async () =>
-      (await committedToEnd(router.groupId, router.sourceTopic)) && (await committedToEnd(sinkGroup, sinkTopic)) ? true : undefined, 120_000);
+    waitFor(
+      'router and sink to have consumed everything',
+      async () => ((await committedToEnd(router.groupId, router.sourceTopic)) && (await committedToEnd(sinkGroup, sinkTopic)) ? true : undefined),
+      120_000,
+    );
 
   it('leaves every document as it was', async () => {
     const from = new Date(Date.now() - 1000).toISOString();
@@ -106,14 +129,20 @@ describe('replaying ingest.raw and sink.* through ingest-router and sink-search 
     for (let rev = 1; rev <= 3; rev++) for (let i = 0; i < 30; i++) messages.push(raw(`c${i}`, rev));
     await h.send(router.sourceTopic, messages);
     await settled();
-    const before = await waitFor('the documents', async () => {
-      const d = await docs();
-      return d.length === 30 && d.every((x) => x._version === 3) ? d : undefined;
-    }, 120_000);
+    const before = await waitFor(
+      'the documents',
+      async () => {
+        const d = await docs();
+        return d.length === 30 && d.every((x) => x._version === 3) ? d : undefined;
+      },
+      120_000,
+    );
 
     const planId = randomUUID();
     const to = new Date(Date.now() + 60_000).toISOString();
-    expect(await h.command('replay_plan', { planId, sources: `${router.sourceTopic},${sinkTopic}`, from, to, throttle: '2000' }, A)).toMatchObject({ outcome: 'applied' });
+    expect(await h.command('replay_plan', { planId, sources: `${router.sourceTopic},${sinkTopic}`, from, to, throttle: '2000' }, A)).toMatchObject({
+      outcome: 'applied',
+    });
     expect(await h.command('replay_run', { planId })).toMatchObject({ outcome: 'applied' });
     expect(await h.waitForStatus(planId, 'completed')).toMatchObject({ read: 180, produced: 180 });
     await settled();

@@ -28,7 +28,15 @@ function record(i: number, ts: number, tag: string): Message {
   const shape = i % 10;
   return {
     key: shape === 1 ? `plain-${tag}-${i}` : shape === 2 ? `h-${tag}-${i}` : `${tenant}:customer:${tag}-${i}`,
-    value: JSON.stringify({ ...(shape === 2 ? {} : { tenant }), source: 'crm', entityType: 'customer', id: `${tag}-${i}`, revision: i, occurredAt: new Date(ts).toISOString(), payload: { n: i } }),
+    value: JSON.stringify({
+      ...(shape === 2 ? {} : { tenant }),
+      source: 'crm',
+      entityType: 'customer',
+      id: `${tag}-${i}`,
+      revision: i,
+      occurredAt: new Date(ts).toISOString(),
+      payload: { n: i },
+    }),
     headers: { 'x-test': `${tag}-${i}`, ...(shape === 2 ? { 'x-mesh-tenant': tenant } : {}) },
     timestamp: String(ts),
   };
@@ -45,9 +53,18 @@ describe('replay-coordinator', () => {
     await h.start();
     await h.createTopics([source, out]);
     // Before, in and after the window, in timestamp order.
-    await h.send(source, Array.from({ length: 60 }, (_, i) => record(i, T0 - 600_000 + i, 'before')));
-    await h.send(source, Array.from({ length: WINDOW }, (_, i) => record(i, T0 + i * 10, 'in')));
-    await h.send(source, Array.from({ length: 60 }, (_, i) => record(i, T0 + 1_200_000 + i, 'after')));
+    await h.send(
+      source,
+      Array.from({ length: 60 }, (_, i) => record(i, T0 - 600_000 + i, 'before')),
+    );
+    await h.send(
+      source,
+      Array.from({ length: WINDOW }, (_, i) => record(i, T0 + i * 10, 'in')),
+    );
+    await h.send(
+      source,
+      Array.from({ length: 60 }, (_, i) => record(i, T0 + 1_200_000 + i, 'after')),
+    );
     const all = await h.readAll(source);
     windowOfA = new Map(all.filter((m) => m.headers?.['x-test']?.toString().startsWith('in-') && tenantOfTest(m) === A).map((m) => [coordinate(m), m]));
     expect(windowOfA.size).toBe(600);
@@ -81,10 +98,14 @@ describe('replay-coordinator', () => {
     expect(await h.command('replay_plan', { hold: 'remove' }, A)).toMatchObject({ outcome: 'applied' });
 
     expect(await h.command('replay_run', { planId })).toMatchObject({ outcome: 'applied' });
-    const owned = await waitFor('the run to be under way', async () => {
-      const p = await h.plan(planId);
-      return p['owner'] && Number(p['produced']) >= 100 ? p : undefined;
-    }, 60_000);
+    const owned = await waitFor(
+      'the run to be under way',
+      async () => {
+        const p = await h.plan(planId);
+        return p['owner'] && Number(p['produced']) >= 100 ? p : undefined;
+      },
+      60_000,
+    );
     // Exactly one of the two instances runs it: the other one's run group never appears.
     const groups = (await h.admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(`${h.groupPrefix}.run.${planId}`));
     expect(groups).toHaveLength(1);
@@ -126,21 +147,33 @@ describe('replay-coordinator', () => {
 
     // A legal hold stops the running replay; resume is refused until the hold is removed.
     expect(await h.command('replay_plan', { hold: 'add', reason: 'audit' }, B)).toMatchObject({ outcome: 'applied' });
-    const blocked = await waitFor('the owner to stop', async () => {
-      const p = await h.plan(planId);
-      return p['owner'] === null ? p : undefined;
-    }, 30_000);
+    const blocked = await waitFor(
+      'the owner to stop',
+      async () => {
+        const p = await h.plan(planId);
+        return p['owner'] === null ? p : undefined;
+      },
+      30_000,
+    );
     expect(blocked).toMatchObject({ status: 'blocked', message: `blocked by a legal hold on tenant ${B}: audit` });
     expect(await h.command('replay_resume', { planId })).toMatchObject({ outcome: 'refused', refusal: 'held' });
     expect(await h.command('replay_plan', { hold: 'remove' }, B)).toMatchObject({ outcome: 'applied' });
     expect(await h.command('replay_resume', { planId })).toMatchObject({ outcome: 'applied' });
-    await waitFor('more records republished', async () => (Number((await h.plan(planId))['produced']) > Number(blocked['produced']) ? true : undefined), 60_000);
+    await waitFor(
+      'more records republished',
+      async () => (Number((await h.plan(planId))['produced']) > Number(blocked['produced']) ? true : undefined),
+      60_000,
+    );
 
     expect(await h.command('replay_pause', { planId })).toMatchObject({ outcome: 'applied' });
-    const paused = await waitFor('the owner to let go', async () => {
-      const p = await h.plan(planId);
-      return p['owner'] === null ? p : undefined;
-    }, 30_000);
+    const paused = await waitFor(
+      'the owner to let go',
+      async () => {
+        const p = await h.plan(planId);
+        return p['owner'] === null ? p : undefined;
+      },
+      30_000,
+    );
     expect(paused['status']).toBe('paused');
     expect(Number(paused['read'])).toBeLessThan(WINDOW);
     expect(await h.command('replay_pause', { planId })).toMatchObject({ outcome: 'refused', refusal: 'bad-state' });

@@ -83,7 +83,9 @@ export class ReplayStore {
   }
 
   async hold(db: Queryable, tenant: string, lock = false): Promise<HoldRow | undefined> {
-    const r = await db.query<HoldRow>(`SELECT tenant, reason, created_by, created_at FROM ${this.holds} WHERE tenant = $1${lock ? ' FOR SHARE' : ''}`, [tenant]);
+    const r = await db.query<HoldRow>(`SELECT tenant, reason, created_by, created_at FROM ${this.holds} WHERE tenant = $1${lock ? ' FOR SHARE' : ''}`, [
+      tenant,
+    ]);
     return r.rows[0];
   }
 
@@ -107,7 +109,18 @@ export class ReplayStore {
 
   async insertPlan(
     db: Queryable,
-    p: { id: string; tenant: string; sources: string[]; target: string | undefined; from: Date; to: Date; throttle: number; estimate: number; approval: Approval; createdBy: string },
+    p: {
+      id: string;
+      tenant: string;
+      sources: string[];
+      target: string | undefined;
+      from: Date;
+      to: Date;
+      throttle: number;
+      estimate: number;
+      approval: Approval;
+      createdBy: string;
+    },
     windows: readonly PartitionWindow[],
   ): Promise<void> {
     await db.query(
@@ -127,12 +140,24 @@ export class ReplayStore {
     return r.rows[0];
   }
 
-  async setStatus(db: Queryable, id: string, status: PlanStatus, message: string | null, extra: 'approve' | 'start' | 'finish' | 'none' = 'none', approval?: { by: string; rfa: string }): Promise<void> {
+  async setStatus(
+    db: Queryable,
+    id: string,
+    status: PlanStatus,
+    message: string | null,
+    extra: 'approve' | 'start' | 'finish' | 'none' = 'none',
+    approval?: { by: string; rfa: string },
+  ): Promise<void> {
     const sets = ['status = $2', 'message = $3', 'updated_at = now()'];
     if (extra === 'start') sets.push('owner = NULL', 'lease_until = NULL', 'failures = 0', 'started_at = coalesce(started_at, now())');
     if (extra === 'finish') sets.push('finished_at = now()');
     if (extra === 'approve') sets.push(`approval = 'approved'`, 'approved_by = $4', 'approved_at = now()', 'rfa = $5');
-    await db.query(`UPDATE ${this.plans} SET ${sets.join(', ')} WHERE id = $1`, [id, status, message, ...(extra === 'approve' ? [approval!.by, approval!.rfa] : [])]);
+    await db.query(`UPDATE ${this.plans} SET ${sets.join(', ')} WHERE id = $1`, [
+      id,
+      status,
+      message,
+      ...(extra === 'approve' ? [approval!.by, approval!.rfa] : []),
+    ]);
   }
 
   /**
@@ -164,7 +189,12 @@ export class ReplayStore {
    * partition's next offset and the totals, and renews the lease. Fenced on the owner: an
    * instance that lost its lease writes nothing. Returns the plan's status, or undefined if fenced.
    */
-  async checkpoint(planId: string, instance: string, leaseMs: number, cp: { topic: string; partition: number; next: number; read: number; produced: number }): Promise<PlanStatus | undefined> {
+  async checkpoint(
+    planId: string,
+    instance: string,
+    leaseMs: number,
+    cp: { topic: string; partition: number; next: number; read: number; produced: number },
+  ): Promise<PlanStatus | undefined> {
     const r = await this.pool.query<{ status: PlanStatus }>(
       `WITH plan AS (
          UPDATE ${this.plans} SET read = read + $6, produced = produced + $7, failures = 0, updated_at = now(),

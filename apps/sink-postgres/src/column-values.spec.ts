@@ -119,12 +119,16 @@ describe('prepareRow', () => {
       }
     })();
     expect(err).toBeInstanceOf(ConstraintViolationError);
-    expect((err as Error).message).toBe('column "amount_cents" of table orders is not nullable, but amountCents of entityType order o-1 revision 3 has no value');
+    expect((err as Error).message).toBe(
+      'column "amount_cents" of table orders is not nullable, but amountCents of entityType order o-1 revision 3 has no value',
+    );
   });
 
   it('a value of the wrong type is a VALIDATION_FAIL naming column and field', () => {
     expect(() => prepareRow(mapping, record({ payload: { amountCents: 'x' } }))).toThrow(ValidationError);
-    expect(() => prepareRow(mapping, record({ payload: { amountCents: 'x' } }))).toThrow(/entityType order column "amount_cents" \(bigint\) from amountCents: expected an integer/);
+    expect(() => prepareRow(mapping, record({ payload: { amountCents: 'x' } }))).toThrow(
+      /entityType order column "amount_cents" \(bigint\) from amountCents: expected an integer/,
+    );
   });
 
   it('refuses an upsert without payload and a revision that is not a safe integer', () => {

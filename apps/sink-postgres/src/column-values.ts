@@ -132,11 +132,17 @@ export interface PreparedRow {
  */
 export function prepareRow(mapping: TableMapping, record: SinkRecordIn): PreparedRow {
   if (!Number.isSafeInteger(record.revision) || record.revision < 0) {
-    throw new ValidationError(`revision ${record.revision} of ${mapping.entityType} ${record.id} is not an integer ≥ 0`, { field: 'revision', rule: 'revision' });
+    throw new ValidationError(`revision ${record.revision} of ${mapping.entityType} ${record.id} is not an integer ≥ 0`, {
+      field: 'revision',
+      rule: 'revision',
+    });
   }
   const deleted = record.op === 'delete';
   if (!deleted && (record.payload === null || typeof record.payload !== 'object')) {
-    throw new ValidationError(`upsert of ${mapping.entityType} ${record.id} revision ${record.revision} has no payload`, { field: 'payload', rule: 'required' });
+    throw new ValidationError(`upsert of ${mapping.entityType} ${record.id} revision ${record.revision} has no payload`, {
+      field: 'payload',
+      rule: 'required',
+    });
   }
   const values = mapping.columns.map((column) => {
     let value: SqlValue;
@@ -164,7 +170,10 @@ export function prepareRow(mapping: TableMapping, record: SinkRecordIn): Prepare
   try {
     occurredAt = toTimestamp(record.occurredAt);
   } catch (err) {
-    throw new ValidationError(`occurredAt of ${mapping.entityType} ${record.id}: ${err instanceof Error ? err.message : String(err)}`, { field: 'occurredAt', rule: 'type:timestamptz' });
+    throw new ValidationError(`occurredAt of ${mapping.entityType} ${record.id}: ${err instanceof Error ? err.message : String(err)}`, {
+      field: 'occurredAt',
+      rule: 'type:timestamptz',
+    });
   }
   return {
     tenant: record.tenant,

@@ -6,7 +6,12 @@ import { parseTablesConfig } from './table-config.js';
 describe('postgres env', () => {
   it('has loopback defaults and the app-relative config and migrations', () => {
     const env = loadPostgresEnv({});
-    expect(env).toMatchObject({ DATABASE_URL: ENDPOINT_DEFAULTS.DATABASE_URL, SINK_PG_SCHEMA: 'public', SINK_PG_MIGRATE: true, SINK_PG_STATEMENT_TIMEOUT_MS: 30_000 });
+    expect(env).toMatchObject({
+      DATABASE_URL: ENDPOINT_DEFAULTS.DATABASE_URL,
+      SINK_PG_SCHEMA: 'public',
+      SINK_PG_MIGRATE: true,
+      SINK_PG_STATEMENT_TIMEOUT_MS: 30_000,
+    });
     expect(env.SINK_PG_TABLES).toMatch(/apps\/sink-postgres\/config\/tables\.yaml$/);
     expect(env.SINK_PG_MIGRATIONS_DIR).toMatch(/apps\/sink-postgres\/migrations$/);
   });

@@ -55,14 +55,22 @@ describe('ScdHistoryWriter', () => {
     expect(await w.write([customer('c-1', 3, { name: 'three' })])).toEqual([{ status: 'written' }]);
 
     const rows = await versions('c-1');
-    expect(rows.map((v) => [v.revision, v.name])).toEqual([['1', 'one'], ['2', 'two'], ['3', 'three']]);
+    expect(rows.map((v) => [v.revision, v.name])).toEqual([
+      ['1', 'one'],
+      ['2', 'two'],
+      ['3', 'three'],
+    ]);
     expect(rows.map((v) => v.valid_from)).toEqual([minute(1), minute(2), minute(3)]);
     expectChain(rows);
     expect((await db.pool.query(`SELECT name FROM customer_history_current WHERE id = 'c-1'`)).rows).toEqual([{ name: 'three' }]);
   });
 
   it('writes several versions of one key in one batch in revision order, whatever the input order', async () => {
-    expect(await writer().write([customer('c-1', 2), customer('c-1', 1), customer('c-1', 3)])).toEqual([{ status: 'written' }, { status: 'written' }, { status: 'written' }]);
+    expect(await writer().write([customer('c-1', 2), customer('c-1', 1), customer('c-1', 3)])).toEqual([
+      { status: 'written' },
+      { status: 'written' },
+      { status: 'written' },
+    ]);
     expectChain(await versions('c-1'));
   });
 
@@ -81,7 +89,10 @@ describe('ScdHistoryWriter', () => {
 
   it('equal revisions with different payloads: the last of the batch is kept; a later batch cannot replace it', async () => {
     const w = writer();
-    expect(await w.write([customer('c-1', 1, { name: 'first' }), customer('c-1', 1, { name: 'last' })])).toEqual([{ status: 'noop', why: 'superseded-in-batch' }, { status: 'written' }]);
+    expect(await w.write([customer('c-1', 1, { name: 'first' }), customer('c-1', 1, { name: 'last' })])).toEqual([
+      { status: 'noop', why: 'superseded-in-batch' },
+      { status: 'written' },
+    ]);
     expect((await versions('c-1')).map((v) => [v.revision, v.name])).toEqual([['1', 'last']]);
     expect(await w.write([customer('c-1', 1, { name: 'another batch' })])).toEqual([{ status: 'noop', why: 'equal-revision' }]);
     expect((await versions('c-1')).map((v) => [v.revision, v.name])).toEqual([['1', 'last']]);

@@ -8,7 +8,10 @@ function pgError(code: string, message: string, fields: Record<string, string> =
 }
 
 /** A fake table: refuses a whole statement if any item is in `bad`; counts statements. */
-function fakeTable(bad: Set<number>, error = () => pgError('23514', 'new row violates check constraint "positive"', { constraint: 'positive', table: 'orders' })) {
+function fakeTable(
+  bad: Set<number>,
+  error = () => pgError('23514', 'new row violates check constraint "positive"', { constraint: 'positive', table: 'orders' }),
+) {
   const written: number[] = [];
   let statements = 0;
   const write = async (items: readonly number[]) => {

@@ -24,7 +24,11 @@ export interface IsolateOptions<T> {
  * Runs `write` on all items, bisecting on per-record errors. `write` must be atomic (one
  * statement or one transaction) and return one result per item, in order.
  */
-export async function writeIsolated<T, R>(items: readonly T[], write: (items: readonly T[]) => Promise<readonly R[]>, options: IsolateOptions<T>): Promise<Isolated<R>[]> {
+export async function writeIsolated<T, R>(
+  items: readonly T[],
+  write: (items: readonly T[]) => Promise<readonly R[]>,
+  options: IsolateOptions<T>,
+): Promise<Isolated<R>[]> {
   const perRecord = options.isPerRecordError ?? isPerRecordError;
   const recordError = options.toRecordError ?? toRecordError;
   const run = async (slice: readonly T[]): Promise<Isolated<R>[]> => {

@@ -14,6 +14,9 @@ const sink = new PostgresSink({
   ...postgresSinkOptions(env, tables),
   onPoolError: (err) => logger.warn({ err }, 'an idle PostgreSQL connection was dropped; it is replaced on the next batch'),
   onConnected: ({ migrations, tables: mapped }) =>
-    logger.info({ schema: env.SINK_PG_SCHEMA, tables: mapped, migrationsApplied: migrations?.applied ?? [], unknownMigrations: migrations?.unknownApplied ?? [] }, 'PostgreSQL ready'),
+    logger.info(
+      { schema: env.SINK_PG_SCHEMA, tables: mapped, migrationsApplied: migrations?.applied ?? [], unknownMigrations: migrations?.unknownApplied ?? [] },
+      'PostgreSQL ready',
+    ),
 });
 await runSinkApp({ app: APP, sink, env });

@@ -24,15 +24,29 @@ afterEach(async () => {
 afterAll(() => Promise.all(extraPools.map((p) => p.end())));
 
 const tablesIn = async (schema: string) =>
-  (await db.pool.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`, [schema])).rows.map((r) => r.table_name as string);
+  (await db.pool.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`, [schema])).rows.map(
+    (r) => r.table_name as string,
+  );
 
 describe('migrate', () => {
   it('applies every migration once, records it, and is a no-op when run again', async () => {
     const first = await migrate(db.pool, await loadMigrations(dir), { schema: db.schema });
     expect(first.applied).toEqual(['0001_customers.sql', '0002_orders.sql', '0003_customer_history.sql']);
-    expect(await tablesIn(db.schema)).toEqual(['customer_history', 'customer_history_current', 'customers', 'customers_live', 'orders', 'orders_live', 'schema_migrations']);
+    expect(await tablesIn(db.schema)).toEqual([
+      'customer_history',
+      'customer_history_current',
+      'customers',
+      'customers_live',
+      'orders',
+      'orders_live',
+      'schema_migrations',
+    ]);
     const recorded = await db.pool.query('SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version');
-    expect(recorded.rows.map((r) => [r.version, r.name])).toEqual([['1', 'customers'], ['2', 'orders'], ['3', 'customer_history']]);
+    expect(recorded.rows.map((r) => [r.version, r.name])).toEqual([
+      ['1', 'customers'],
+      ['2', 'orders'],
+      ['3', 'customer_history'],
+    ]);
     expect(recorded.rows.every((r) => /^[0-9a-f]{64}$/.test(r.checksum) && r.applied_at instanceof Date)).toBe(true);
 
     const second = await migrate(db.pool, await loadMigrations(dir), { schema: db.schema });
@@ -44,7 +58,14 @@ describe('migrate', () => {
     await writeFile(path.join(dir, '0004_customer_notes.sql'), 'ALTER TABLE customers ADD COLUMN notes text;\n');
     const result = await migrate(db.pool, await loadMigrations(dir), { schema: db.schema });
     expect(result.applied).toEqual(['0004_customer_notes.sql']);
-    expect((await db.pool.query(`SELECT count(*)::int AS n FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'customers' AND column_name = 'notes'`, [db.schema])).rows[0].n).toBe(1);
+    expect(
+      (
+        await db.pool.query(
+          `SELECT count(*)::int AS n FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'customers' AND column_name = 'notes'`,
+          [db.schema],
+        )
+      ).rows[0].n,
+    ).toBe(1);
   });
 
   it('refuses to run when an applied migration was changed, naming the file', async () => {

@@ -37,9 +37,23 @@ describe('PostgresSink', () => {
     await s.connect();
     expect(migrated).toEqual(['0001_customers.sql', '0002_orders.sql', '0003_customer_history.sql']);
 
-    const batch = [customer('c-1', 1), order('o-1', 1), { ...customer('x-1', 1), entityType: 'invoice' }, order('o-1', 2, { status: 'paid' }), customer('c-2', 1), tombstone('customer', 'c-2', 2)];
+    const batch = [
+      customer('c-1', 1),
+      order('o-1', 1),
+      { ...customer('x-1', 1), entityType: 'invoice' },
+      order('o-1', 2, { status: 'paid' }),
+      customer('c-2', 1),
+      tombstone('customer', 'c-2', 2),
+    ];
     const outcomes = await s.writeBatch(batch, { signal: signal() });
-    expect(outcomes.map((o) => (o.status === 'failed' ? classify(o.error).code : o.status))).toEqual(['written', 'noop', 'UNKNOWN_ROUTE', 'written', 'noop', 'written']);
+    expect(outcomes.map((o) => (o.status === 'failed' ? classify(o.error).code : o.status))).toEqual([
+      'written',
+      'noop',
+      'UNKNOWN_ROUTE',
+      'written',
+      'noop',
+      'written',
+    ]);
     expect((outcomes[2] as { error: Error }).error.message).toBe('no table mapping for entity type invoice in tables.yaml (mapped: customer, order)');
     expect((await db.pool.query(`SELECT id, revision, deleted FROM customers ORDER BY id`)).rows).toEqual([
       { id: 'c-1', revision: '1', deleted: false },
@@ -55,7 +69,9 @@ describe('PostgresSink', () => {
 
   it('writes history mode for the entity types configured so', async () => {
     const historyConfig = parseTablesConfig({
-      entityTypes: { customer: { table: 'customer_history', mode: 'history', columns: { name: { from: 'name', type: 'text' }, email: { from: 'email', type: 'text' } } } },
+      entityTypes: {
+        customer: { table: 'customer_history', mode: 'history', columns: { name: { from: 'name', type: 'text' }, email: { from: 'email', type: 'text' } } },
+      },
     });
     const s = sink({ tables: historyConfig });
     await s.connect();
@@ -67,8 +83,12 @@ describe('PostgresSink', () => {
   });
 
   it('connect() fails with every schema problem when the tables do not match the mapping (migrations off)', async () => {
-    const wrong = parseTablesConfig({ entityTypes: { customer: { table: 'customers', columns: { email: { from: 'email', type: 'text' }, phone: { from: 'phone', type: 'text' } } } } });
-    const err = await sink({ tables: wrong, migrations: false }).connect().catch((e: unknown) => e);
+    const wrong = parseTablesConfig({
+      entityTypes: { customer: { table: 'customers', columns: { email: { from: 'email', type: 'text' }, phone: { from: 'phone', type: 'text' } } } },
+    });
+    const err = await sink({ tables: wrong, migrations: false })
+      .connect()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TableSchemaError);
     expect((err as Error).message).toContain('table customers lacks column "phone" (text) needed by entityType customer');
   });

@@ -55,7 +55,8 @@ export class PostgresSink implements Sink {
     // Without a listener an idle connection dropped by the server would crash the process.
     this.pool.on('error', (err) => options.onPoolError?.(err));
     for (const mapping of options.tables.entityTypes.values()) {
-      const writer = mapping.mode === 'history' ? new ScdHistoryWriter(this.pool, mapping, this.schema) : new RevisionGuardedUpsert(this.pool, mapping, this.schema);
+      const writer =
+        mapping.mode === 'history' ? new ScdHistoryWriter(this.pool, mapping, this.schema) : new RevisionGuardedUpsert(this.pool, mapping, this.schema);
       this.writers.set(mapping.entityType, writer);
     }
   }
@@ -66,7 +67,10 @@ export class PostgresSink implements Sink {
     } catch (err) {
       const { code, retryable } = classify(err);
       if (code !== 'CONNECTION_ERROR') throw err;
-      throw new ConnectionError(`cannot reach PostgreSQL at ${describeTarget(this.options.connectionString)}: ${err instanceof Error ? err.message : String(err)}`, { cause: err, retryable });
+      throw new ConnectionError(
+        `cannot reach PostgreSQL at ${describeTarget(this.options.connectionString)}: ${err instanceof Error ? err.message : String(err)}`,
+        { cause: err, retryable },
+      );
     }
     let migrations: MigrationResult | undefined;
     if (this.options.migrations !== false && this.options.migrations !== undefined) {
@@ -86,7 +90,9 @@ export class PostgresSink implements Sink {
       if (writer === undefined) {
         outcomes[i] = {
           status: 'failed',
-          error: new UnknownRouteError(`no table mapping for entity type ${record.entityType} in tables.yaml (mapped: ${[...this.writers.keys()].join(', ') || 'none'})`),
+          error: new UnknownRouteError(
+            `no table mapping for entity type ${record.entityType} in tables.yaml (mapped: ${[...this.writers.keys()].join(', ') || 'none'})`,
+          ),
         };
         return;
       }

@@ -42,7 +42,9 @@ describe('checkTables', () => {
   });
 
   it('names a missing table, NOT NULL data columns and a missing conflict index', async () => {
-    await db.pool.query('CREATE TABLE strict_things (tenant text, id text, revision bigint, occurred_at timestamptz, deleted boolean, updated_at timestamptz, label text NOT NULL)');
+    await db.pool.query(
+      'CREATE TABLE strict_things (tenant text, id text, revision bigint, occurred_at timestamptz, deleted boolean, updated_at timestamptz, label text NOT NULL)',
+    );
     const tables = parseTablesConfig({
       entityTypes: {
         thing: { table: 'strict_things', columns: { label: { from: 'label', type: 'text' } } },

@@ -51,6 +51,8 @@ describe('compareTables', () => {
   });
 
   it('names a missing table once', () => {
-    expect(compareTables(mappings, { columns: [], uniqueIndexes: [] })).toEqual(['table customers does not exist (needed by entityType customer; run the migrations or create it)']);
+    expect(compareTables(mappings, { columns: [], uniqueIndexes: [] })).toEqual([
+      'table customers does not exist (needed by entityType customer; run the migrations or create it)',
+    ]);
   });
 });

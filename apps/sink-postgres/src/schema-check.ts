@@ -61,7 +61,10 @@ export function compareTables(mappings: readonly TableMapping[], live: LiveSchem
       problems.push(`table ${m.table} does not exist (needed by ${by}; run the migrations or create it)`);
       continue;
     }
-    const wanted = [...meshColumns(m.mode).map((c) => ({ ...c, data: false, fromPayload: false })), ...m.columns.map((c) => ({ name: c.name, type: c.type, data: true, fromPayload: c.source.kind === 'payload' }))];
+    const wanted = [
+      ...meshColumns(m.mode).map((c) => ({ ...c, data: false, fromPayload: false })),
+      ...m.columns.map((c) => ({ name: c.name, type: c.type, data: true, fromPayload: c.source.kind === 'payload' })),
+    ];
     for (const want of wanted) {
       const have = table.get(want.name);
       if (have === undefined) {

@@ -16,13 +16,20 @@ describe('sink-postgres killed with SIGKILL mid-batch', () => {
   afterAll(() => r.stop(), 120_000);
 
   const rows = async () =>
-    (await r.db.pool.query<{ id: string; revision: string; name: string; deleted: boolean }>('SELECT id, revision, name, deleted FROM customers WHERE tenant = $1', [r.tenant])).rows;
-  const atLatest = async () => Number((await r.db.pool.query('SELECT count(*) AS n FROM customers WHERE tenant = $1 AND revision = $2', [r.tenant, REVISIONS])).rows[0].n);
+    (
+      await r.db.pool.query<{ id: string; revision: string; name: string; deleted: boolean }>(
+        'SELECT id, revision, name, deleted FROM customers WHERE tenant = $1',
+        [r.tenant],
+      )
+    ).rows;
+  const atLatest = async () =>
+    Number((await r.db.pool.query('SELECT count(*) AS n FROM customers WHERE tenant = $1 AND revision = $2', [r.tenant, REVISIONS])).rows[0].n);
 
   it('loses nothing and doubles nothing after a restart', async () => {
     const ids = Array.from({ length: KEYS }, (_, n) => `k${n}`);
     const messages = [];
-    for (let revision = 1; revision <= REVISIONS; revision++) for (const id of ids) messages.push({ key: r.key('customer', id), value: await r.customerRecord(id, revision) });
+    for (let revision = 1; revision <= REVISIONS; revision++)
+      for (const id of ids) messages.push({ key: r.key('customer', id), value: await r.customerRecord(id, revision) });
     await r.send(messages);
 
     // Small rounds and one partition at a time, so the kill lands while batches are being written.

@@ -35,7 +35,11 @@ describe('ingest.raw → ingest-router → sink-postgres → rows', () => {
     r.addTopics(...router.topics);
     r.addGroupPrefix(router.groupId);
     await r.startInProcess();
-    await waitFor('the router to be ready', async () => ((await fetch(`http://127.0.0.1:${router.port}/health/ready`).catch(() => undefined))?.status === 200 ? true : undefined), 90_000).catch((err: Error) => {
+    await waitFor(
+      'the router to be ready',
+      async () => ((await fetch(`http://127.0.0.1:${router.port}/health/ready`).catch(() => undefined))?.status === 200 ? true : undefined),
+      90_000,
+    ).catch((err: Error) => {
       throw new Error(`${err.message}\n${(router.child.output ?? []).join('')}`);
     });
   }, 240_000);
@@ -55,11 +59,28 @@ describe('ingest.raw → ingest-router → sink-postgres → rows', () => {
 
   const raw = (entityType: string, id: string, revision: number, payload: Record<string, unknown> | null, extra: Record<string, unknown> = {}) => ({
     key: `${r.tenant}:${entityType}:${id}`,
-    value: JSON.stringify({ tenant: r.tenant, source: 'crm', entityType, id, revision, occurredAt: AT, ...(payload === null ? { op: 'delete' } : { payload }), ...extra }),
+    value: JSON.stringify({
+      tenant: r.tenant,
+      source: 'crm',
+      entityType,
+      id,
+      revision,
+      occurredAt: AT,
+      ...(payload === null ? { op: 'delete' } : { payload }),
+      ...extra,
+    }),
   });
-  const customer = (id: string, revision: number) => ({ id, name: `Customer ${id} r${revision}`, email: `${id}@example.com`, tier: 'pro', country: 'DE', createdAt: AT });
+  const customer = (id: string, revision: number) => ({
+    id,
+    name: `Customer ${id} r${revision}`,
+    email: `${id}@example.com`,
+    tier: 'pro',
+    country: 'DE',
+    createdAt: AT,
+  });
   const sendRaw = (messages: { key: string; value: string }[]) => r.producer.send({ topic: router.sourceTopic, acks: -1, messages });
-  const row = async (table: string, id: string) => (await r.db.pool.query(`SELECT * FROM ${table} WHERE tenant = $1 AND id = $2`, [r.tenant, id])).rows[0] as Record<string, unknown> | undefined;
+  const row = async (table: string, id: string) =>
+    (await r.db.pool.query(`SELECT * FROM ${table} WHERE tenant = $1 AND id = $2`, [r.tenant, id])).rows[0] as Record<string, unknown> | undefined;
 
   it('writes the latest revision of each key, deletes tombstoned ones, and dead-letters an older revision', async () => {
     await sendRaw([
@@ -68,13 +89,27 @@ describe('ingest.raw → ingest-router → sink-postgres → rows', () => {
       raw('customer', 'c1', 3, customer('c1', 3)),
       raw('customer', 'c2', 1, customer('c2', 1)),
       raw('customer', 'c2', 2, null),
-      raw('order', 'o1', 1, { id: 'o1', customerId: 'c1', status: 'placed', amountCents: 4599, currency: 'EUR', items: [{ sku: 'sku-1', qty: 2 }, { sku: 'sku-9', qty: 1 }] }),
+      raw('order', 'o1', 1, {
+        id: 'o1',
+        customerId: 'c1',
+        status: 'placed',
+        amountCents: 4599,
+        currency: 'EUR',
+        items: [
+          { sku: 'sku-1', qty: 2 },
+          { sku: 'sku-9', qty: 1 },
+        ],
+      }),
       raw('customer', 'c3', 5, customer('c3', 5)),
     ]);
-    await waitFor('the rows', async () => {
-      const [c1, c2, o1, c3] = await Promise.all([row('customers', 'c1'), row('customers', 'c2'), row('orders', 'o1'), row('customers', 'c3')]);
-      return c1?.['revision'] === '3' && c2?.['deleted'] === true && o1 && c3 ? { c1, c2, o1 } : undefined;
-    }, 90_000);
+    await waitFor(
+      'the rows',
+      async () => {
+        const [c1, c2, o1, c3] = await Promise.all([row('customers', 'c1'), row('customers', 'c2'), row('orders', 'o1'), row('customers', 'c3')]);
+        return c1?.['revision'] === '3' && c2?.['deleted'] === true && o1 && c3 ? { c1, c2, o1 } : undefined;
+      },
+      90_000,
+    );
 
     expect(await row('customers_live', 'c1')).toMatchObject({
       tenant: r.tenant,
@@ -96,7 +131,10 @@ describe('ingest.raw → ingest-router → sink-postgres → rows', () => {
       status: 'placed',
       amount_cents: '4599',
       currency: 'EUR',
-      items: [{ sku: 'sku-1', qty: 2 }, { sku: 'sku-9', qty: 1 }],
+      items: [
+        { sku: 'sku-1', qty: 2 },
+        { sku: 'sku-9', qty: 1 },
+      ],
       source: 'crm',
     });
 

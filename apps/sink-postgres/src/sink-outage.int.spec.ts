@@ -27,9 +27,16 @@ describe('sink-postgres while PostgreSQL is down', () => {
   }, 120_000);
 
   const detailed = async (app: { httpPort: number }) =>
-    (await (await fetch(`http://127.0.0.1:${app.httpPort}/health/detailed`)).json()) as { circuits: { name: string; state: string }[]; backpressure: { state: string }; sink: { health: { ok: boolean } } };
+    (await (await fetch(`http://127.0.0.1:${app.httpPort}/health/detailed`)).json()) as {
+      circuits: { name: string; state: string }[];
+      backpressure: { state: string };
+      sink: { health: { ok: boolean } };
+    };
   const revisions = async () => {
-    const res = await pool.query<{ id: string; revision: string; name: string }>(`SELECT id, revision, name FROM "${r.schema}".customers WHERE tenant = $1 AND NOT deleted`, [r.tenant]);
+    const res = await pool.query<{ id: string; revision: string; name: string }>(
+      `SELECT id, revision, name FROM "${r.schema}".customers WHERE tenant = $1 AND NOT deleted`,
+      [r.tenant],
+    );
     return new Map(res.rows.map((row) => [row.id, row]));
   };
 
@@ -49,10 +56,14 @@ describe('sink-postgres while PostgreSQL is down', () => {
     await wave(2);
     await server.stop();
     await wave(3);
-    const opened = await waitFor('the circuit to open', async () => {
-      const d = await detailed(app);
-      return d.circuits[0]?.state === 'open' ? d : undefined;
-    }, 60_000);
+    const opened = await waitFor(
+      'the circuit to open',
+      async () => {
+        const d = await detailed(app);
+        return d.circuits[0]?.state === 'open' ? d : undefined;
+      },
+      60_000,
+    );
     expect(opened.circuits[0]?.name).toBe('postgres');
     expect(opened.backpressure.state).toBe('paused');
     expect(opened.sink.health.ok).toBe(false);
@@ -64,10 +75,14 @@ describe('sink-postgres while PostgreSQL is down', () => {
     expect(r.letters).toEqual([]);
 
     await server.start();
-    await waitFor('every key at its latest revision', async () => {
-      const rows = await revisions().catch(() => new Map());
-      return [...latest].every(([id, revision]) => rows.get(id)?.revision === String(revision)) ? true : undefined;
-    }, 90_000);
+    await waitFor(
+      'every key at its latest revision',
+      async () => {
+        const rows = await revisions().catch(() => new Map());
+        return [...latest].every(([id, revision]) => rows.get(id)?.revision === String(revision)) ? true : undefined;
+      },
+      90_000,
+    );
     await waitFor('the circuit to close', async () => ((await detailed(app)).circuits[0]?.state === 'closed' ? true : undefined), 30_000);
     await waitFor('offsets committed to the end', async () => ((await r.committedToEnd()) ? true : undefined), 30_000);
 

@@ -39,7 +39,11 @@ describe('the slow lane: over-rate means later, never stranded', () => {
     });
     configFiles.push(router.configFile);
     r.track(router.child);
-    await waitFor('the router to be ready', async () => ((await fetch(`${routerUrl()}/health/ready`).catch(() => undefined))?.status === 200 ? true : undefined), 90_000).catch((err: Error) => {
+    await waitFor(
+      'the router to be ready',
+      async () => ((await fetch(`${routerUrl()}/health/ready`).catch(() => undefined))?.status === 200 ? true : undefined),
+      90_000,
+    ).catch((err: Error) => {
       throw new Error(`${err.message}\n${(router.child.output ?? []).join('')}`);
     });
   };
@@ -107,7 +111,10 @@ describe('the slow lane: over-rate means later, never stranded', () => {
     Array.from({ length: revisions }, (_, rev) => Array.from({ length: ids }, (_, i) => raw(tenant, `${prefix}-${i}`, rev + 1))).flat();
 
   async function revisions(tenant: string, prefix: string): Promise<Map<string, number>> {
-    const { rows } = await r.db.pool.query<{ id: string; revision: string }>(`SELECT id, revision FROM customers WHERE tenant = $1 AND id LIKE $2`, [tenant, `${prefix}-%`]);
+    const { rows } = await r.db.pool.query<{ id: string; revision: string }>(`SELECT id, revision FROM customers WHERE tenant = $1 AND id LIKE $2`, [
+      tenant,
+      `${prefix}-%`,
+    ]);
     return new Map(rows.map((row) => [row.id, Number(row.revision)]));
   }
 
@@ -133,10 +140,14 @@ describe('the slow lane: over-rate means later, never stranded', () => {
   }
 
   it('drains records parked by an older router after the upgrade; a superseded one is skipped, not dead-lettered', async () => {
-    await waitFor('the legacy records in PostgreSQL', async () => {
-      const got = await revisions(r.tenant, 'legacy');
-      return got.get('legacy-1') === 1 && got.get('legacy-2') === 4 && got.get('legacy-3') === 2 ? got : undefined;
-    }, 60_000);
+    await waitFor(
+      'the legacy records in PostgreSQL',
+      async () => {
+        const got = await revisions(r.tenant, 'legacy');
+        return got.get('legacy-1') === 1 && got.get('legacy-2') === 4 && got.get('legacy-3') === 2 ? got : undefined;
+      },
+      60_000,
+    );
     // The router drained its slow lane to the end (so legacy-3's revision 1 reached the sink topic) …
     await waitFor('the router to drain the legacy records', async () => ((await committedToEnd(router.groupId, router.topics[1]!)) ? true : undefined), 60_000);
     // … and the sink handled all of it; a letter would be published before that commit.
@@ -160,9 +171,11 @@ describe('the slow lane: over-rate means later, never stranded', () => {
     sink = r.spawnSink();
     await producing;
     const producedAt = Date.now();
-    await waitFor(`all ${ids} ids at revision 3`, async () => ((await atLatest(r.tenant, 'restart', ids, 3)) === ids ? true : undefined), 60_000, 500).catch(async (err: Error) => {
-      throw new Error(`${err.message}: ${await atLatest(r.tenant, 'restart', ids, 3)} at revision 3, ${await parkedOnTopic()} on the slow lane`);
-    });
+    await waitFor(`all ${ids} ids at revision 3`, async () => ((await atLatest(r.tenant, 'restart', ids, 3)) === ids ? true : undefined), 60_000, 500).catch(
+      async (err: Error) => {
+        throw new Error(`${err.message}: ${await atLatest(r.tenant, 'restart', ids, 3)} at revision 3, ${await parkedOnTopic()} on the slow lane`);
+      },
+    );
     const tookMs = Date.now() - producedAt;
     expect(tookMs).toBeLessThan(60_000);
     expect(await parkedOnTopic()).toBe(before);
@@ -193,7 +206,12 @@ describe('the slow lane: over-rate means later, never stranded', () => {
     await waitFor('the calm tenant', async () => ((await atLatest(slow, 'calm', calm.length / 2, 2)) === calm.length / 2 ? true : undefined), 60_000, 500);
     // The busy tenant drains at its spare rate: the backlog over its rate, plus a margin.
     const drainBound = Math.ceil((fast.length / shipped.acme.ratePerSec) * 1000) + 60_000;
-    await waitFor('every key of the busy tenant at revision 4', async () => ((await atLatest(r.tenant, 'over', fast.length / 4, 4)) === fast.length / 4 ? true : undefined), drainBound, 1000);
+    await waitFor(
+      'every key of the busy tenant at revision 4',
+      async () => ((await atLatest(r.tenant, 'over', fast.length / 4, 4)) === fast.length / 4 ? true : undefined),
+      drainBound,
+      1000,
+    );
     await waitFor('nothing waiting', async () => ((await deferredOf(r.tenant)) === 0 ? true : undefined), 30_000, 500);
 
     const parked = await readParked();
@@ -234,4 +252,3 @@ describe('the slow lane: over-rate means later, never stranded', () => {
     return all.filter(keep);
   }
 });
-

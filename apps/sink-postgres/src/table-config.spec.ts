@@ -28,7 +28,9 @@ describe('parseTablesConfig', () => {
       table: 'customers',
       mode: 'upsert',
       key: ['tenant', 'id'],
-      columns: [{ name: 'email', type: 'text', nullable: false, from: 'email', source: { kind: 'payload', path: 'email', segments: [{ kind: 'key', key: 'email' }] } }],
+      columns: [
+        { name: 'email', type: 'text', nullable: false, from: 'email', source: { kind: 'payload', path: 'email', segments: [{ kind: 'key', key: 'email' }] } },
+      ],
     });
   });
 
@@ -48,7 +50,15 @@ describe('parseTablesConfig', () => {
     });
     const columns = config.entityTypes.get('order')!.columns;
     expect(columns.map((c) => c.source)).toEqual([
-      { kind: 'payload', path: 'items[0].sku', segments: [{ kind: 'key', key: 'items' }, { kind: 'index', index: 0 }, { kind: 'key', key: 'sku' }] },
+      {
+        kind: 'payload',
+        path: 'items[0].sku',
+        segments: [
+          { kind: 'key', key: 'items' },
+          { kind: 'index', index: 0 },
+          { kind: 'key', key: 'sku' },
+        ],
+      },
       { kind: 'envelope', field: 'source' },
       { kind: 'envelope', field: 'occurredAt' },
     ]);
@@ -82,7 +92,11 @@ describe('parseTablesConfig', () => {
   });
 
   it('refuses a path naming one value per list element ([*]): a column takes one value', () => {
-    expect(problems({ entityTypes: { order: { table: 'orders', columns: { skus: { from: 'items[*].sku', type: 'text' }, bad: { from: 'items[x]', type: 'text' } } } } })).toEqual([
+    expect(
+      problems({
+        entityTypes: { order: { table: 'orders', columns: { skus: { from: 'items[*].sku', type: 'text' }, bad: { from: 'items[x]', type: 'text' } } } },
+      }),
+    ).toEqual([
       'entityTypes.order.columns.skus.from: "items[*].sku" names one value per element of a list ([*]), but one value is needed here: use an index, as in items[0].sku, or map the list itself (items) to a jsonb column',
       'entityTypes.order.columns.bad.from: "items[x]" is not a field path: [x] is neither an index (digits) nor [*] (expected field names (letters, digits, _) joined by ".", each optionally followed by [n] or [*], such as address.zip, items[0].sku, items[*].sku)',
     ]);
@@ -119,7 +133,9 @@ describe('parseTablesConfig', () => {
   it('says what the top level must be', () => {
     expect(problems(null)).toEqual(['(top level): expected a map with entityTypes, got null']);
     expect(problems({ entityTypes: { 'Bad Type': { table: 't', columns: {} } } })[0]).toMatch(/^entityTypes\["Bad Type"\]: not a valid entity type "Bad Type"/);
-    expect(problems({ entityTypes: { customer: { table: 't' } } })).toEqual(['entityTypes.customer.columns: expected a map of column name → { from, type, nullable? }, got nothing']);
+    expect(problems({ entityTypes: { customer: { table: 't' } } })).toEqual([
+      'entityTypes.customer.columns: expected a map of column name → { from, type, nullable? }, got nothing',
+    ]);
   });
 });
 

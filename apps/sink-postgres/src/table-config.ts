@@ -77,25 +77,32 @@ export const ENTITY_TYPE_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/;
 
 const sqlName = (what: string) =>
   z.string({ error: `expected a ${what} name (string)` }).regex(SQL_NAME_PATTERN, {
-    error: (iss) => `not a valid ${what} name ${JSON.stringify(iss.input)}: expected lowercase letters, digits and _, starting with a letter or _, at most 63 characters`,
+    error: (iss) =>
+      `not a valid ${what} name ${JSON.stringify(iss.input)}: expected lowercase letters, digits and _, starting with a letter or _, at most 63 characters`,
   });
 
-const fromSchema = z.string({ error: 'expected a payload field path (e.g. email, address.zip, items[0].sku) or one of $tenant, $id, $revision, $occurredAt, $source' }).superRefine((from, ctx) => {
-  if (from.startsWith('$')) {
-    if (!Object.hasOwn(ENVELOPE_SOURCES, from)) {
-      ctx.addIssue({ code: 'custom', message: `unknown envelope field ${JSON.stringify(from)}: expected one of ${Object.keys(ENVELOPE_SOURCES).join(', ')}` });
+const fromSchema = z
+  .string({ error: 'expected a payload field path (e.g. email, address.zip, items[0].sku) or one of $tenant, $id, $revision, $occurredAt, $source' })
+  .superRefine((from, ctx) => {
+    if (from.startsWith('$')) {
+      if (!Object.hasOwn(ENVELOPE_SOURCES, from)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown envelope field ${JSON.stringify(from)}: expected one of ${Object.keys(ENVELOPE_SOURCES).join(', ')}`,
+        });
+      }
+      return;
     }
-    return;
-  }
-  try {
-    parseSingleValuePath(from);
-  } catch (err) {
-    let message = err instanceof Error ? err.message : String(err);
-    // A column takes one value; a whole list goes into a jsonb column.
-    if (err instanceof FieldPathError && err.problem === 'many-values') message += `, or map the list itself (${from.slice(0, from.indexOf('[*]'))}) to a jsonb column`;
-    ctx.addIssue({ code: 'custom', message });
-  }
-});
+    try {
+      parseSingleValuePath(from);
+    } catch (err) {
+      let message = err instanceof Error ? err.message : String(err);
+      // A column takes one value; a whole list goes into a jsonb column.
+      if (err instanceof FieldPathError && err.problem === 'many-values')
+        message += `, or map the list itself (${from.slice(0, from.indexOf('[*]'))}) to a jsonb column`;
+      ctx.addIssue({ code: 'custom', message });
+    }
+  });
 
 const columnSchema = z.strictObject(
   {
@@ -121,7 +128,11 @@ const entityTypeSchema = z
     const reserved = new Set(meshColumns(mode).map((c) => c.name));
     for (const name of Object.keys(entry.columns)) {
       if (reserved.has(name)) {
-        ctx.addIssue({ code: 'custom', path: ['columns', name], message: `"${name}" is a mesh column the sink fills itself in ${mode} mode; map the value to another column name` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['columns', name],
+          message: `"${name}" is a mesh column the sink fills itself in ${mode} mode; map the value to another column name`,
+        });
       }
     }
     const key = entry.key ?? DEFAULT_KEY;
@@ -132,7 +143,11 @@ const entityTypeSchema = z
       const mapped = entry.columns[name];
       if (name === 'tenant' || name === 'id') return;
       if (mapped === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['key', i], message: `key column "${name}" is neither tenant, id nor one of the mapped columns (${Object.keys(entry.columns).join(', ') || 'none'})` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['key', i],
+          message: `key column "${name}" is neither tenant, id nor one of the mapped columns (${Object.keys(entry.columns).join(', ') || 'none'})`,
+        });
       } else if (!mapped.from.startsWith('$')) {
         ctx.addIssue({
           code: 'custom',

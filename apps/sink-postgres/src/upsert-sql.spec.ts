@@ -26,14 +26,18 @@ const placeholders = (sql: string) => [...new Set(sql.match(/\$\d+/g))].sort();
 describe('buildUpsertSql', () => {
   it('is one INSERT … SELECT FROM unnest with one typed array per column, whatever the batch size', () => {
     const sql = buildUpsertSql('public', mapping());
-    expect(sql).toContain('unnest($1::text[], $2::text[], $3::bigint[], $4::timestamptz[], $5::boolean[], $6::bigint[], $7::jsonb[], $8::text[]) WITH ORDINALITY');
+    expect(sql).toContain(
+      'unnest($1::text[], $2::text[], $3::bigint[], $4::timestamptz[], $5::boolean[], $6::bigint[], $7::jsonb[], $8::text[]) WITH ORDINALITY',
+    );
     expect(placeholders(sql)).toEqual(['$1', '$2', '$3', '$4', '$5', '$6', '$7', '$8']);
     expect(sql).toContain('INSERT INTO "public"."orders" AS t ("tenant", "id", "revision", "occurred_at", "deleted", "amount_cents", "items", "region")');
   });
 
   it('guards the update by revision and updates everything but the key', () => {
     const sql = buildUpsertSql('public', mapping());
-    expect(sql).toContain('ON CONFLICT ("tenant", "id") DO UPDATE SET "revision" = excluded."revision", "occurred_at" = excluded."occurred_at", "deleted" = excluded."deleted", "amount_cents" = excluded."amount_cents", "items" = excluded."items", "region" = excluded."region", "updated_at" = now()');
+    expect(sql).toContain(
+      'ON CONFLICT ("tenant", "id") DO UPDATE SET "revision" = excluded."revision", "occurred_at" = excluded."occurred_at", "deleted" = excluded."deleted", "amount_cents" = excluded."amount_cents", "items" = excluded."items", "region" = excluded."region", "updated_at" = now()',
+    );
     expect(sql).toContain('WHERE excluded."revision" > t."revision"');
     expect(sql).toContain('RETURNING t."tenant" AS k1, t."id" AS k2)');
     // The current revision of refused keys comes from the same statement's snapshot.
@@ -92,7 +96,16 @@ describe('row arrays', () => {
 
   it('are column-major, one array per input column, revisions as text', () => {
     const rows = [row('o-1', 3, false, ['100', '[]', 'eu']), row('o-2', 4, true, [null, null, 'us'])];
-    expect(inputColumns(m).map((c) => `${c.alias}:${c.name}`)).toEqual(['c1:tenant', 'c2:id', 'c3:revision', 'c4:occurred_at', 'c5:deleted', 'c6:amount_cents', 'c7:items', 'c8:region']);
+    expect(inputColumns(m).map((c) => `${c.alias}:${c.name}`)).toEqual([
+      'c1:tenant',
+      'c2:id',
+      'c3:revision',
+      'c4:occurred_at',
+      'c5:deleted',
+      'c6:amount_cents',
+      'c7:items',
+      'c8:region',
+    ]);
     expect(rowArrays(m, rows)).toEqual([
       ['acme', 'acme'],
       ['o-1', 'o-2'],

@@ -46,14 +46,27 @@ const codeOf = (o: SinkOutcome) => (o.status === 'failed' ? classify(o.error).co
 describe('RevisionGuardedUpsert', () => {
   it('inserts new keys and updates them with a higher revision, in one statement per batch', async () => {
     const writer = orderWriter();
-    expect(await writer.write([order('o-1', 1), order('o-2', 1, { items: [{ sku: 'a', qty: 1 }, { sku: 'b', qty: 3 }] })])).toEqual([{ status: 'written' }, { status: 'written' }]);
+    expect(
+      await writer.write([
+        order('o-1', 1),
+        order('o-2', 1, {
+          items: [
+            { sku: 'a', qty: 1 },
+            { sku: 'b', qty: 3 },
+          ],
+        }),
+      ]),
+    ).toEqual([{ status: 'written' }, { status: 'written' }]);
     expect(statements).toBe(1);
     expect(await writer.write([order('o-1', 2, { status: 'paid', amountCents: 2500 })])).toEqual([{ status: 'written' }]);
 
     const o1 = await row('orders', 'o-1');
     expect(o1).toMatchObject({ revision: '2', status: 'paid', amount_cents: '2500', deleted: false, customer_id: 'c-1', currency: 'EUR', source: 'test' });
     expect((o1!.occurred_at as Date).toISOString()).toBe('2025-01-01T00:02:00.000Z');
-    expect((await row('orders', 'o-2'))!.items).toEqual([{ sku: 'a', qty: 1 }, { sku: 'b', qty: 3 }]);
+    expect((await row('orders', 'o-2'))!.items).toEqual([
+      { sku: 'a', qty: 1 },
+      { sku: 'b', qty: 3 },
+    ]);
   });
 
   it('converts timestamp-millis to timestamptz and keeps nullable columns null', async () => {
@@ -97,7 +110,10 @@ describe('RevisionGuardedUpsert', () => {
 
   it('an older revision after a newer one in ONE batch is superseded, never written', async () => {
     const writer = customerWriter();
-    expect(await writer.write([customer('c-1', 5, { name: 'five' }), customer('c-1', 3, { name: 'three' })])).toEqual([{ status: 'written' }, { status: 'noop', why: 'superseded-in-batch' }]);
+    expect(await writer.write([customer('c-1', 5, { name: 'five' }), customer('c-1', 3, { name: 'three' })])).toEqual([
+      { status: 'written' },
+      { status: 'noop', why: 'superseded-in-batch' },
+    ]);
     expect(await row('customers', 'c-1')).toMatchObject({ revision: '5', name: 'five' });
   });
 

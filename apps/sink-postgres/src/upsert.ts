@@ -54,7 +54,10 @@ export class RevisionGuardedUpsert implements TableWriter {
     // Round 1 applies the best version of every key; a key whose version failed on its values
     // tries its next best in the next round, as a one-by-one application would have.
     // Ranked by position in `rows`, which keeps batch order; versions carry their batch index.
-    const groups = rankRevisions(rows, (row) => row.keyId).map((g): RevisionGroup<Row> => ({ key: g.key, versions: g.versions.map(({ record }) => ({ index: record.index, record })) }));
+    const groups = rankRevisions(rows, (row) => row.keyId).map((g): RevisionGroup<Row> => ({
+      key: g.key,
+      versions: g.versions.map(({ record }) => ({ index: record.index, record })),
+    }));
     let round = groups.map((group) => ({ group, pos: 0 }));
     while (round.length > 0) {
       signal?.throwIfAborted();
@@ -98,7 +101,9 @@ export class RevisionGuardedUpsert implements TableWriter {
       // SINK_TIMEOUT): trying again settles it. Not an InternalError: those are never retried.
       return {
         status: 'failed',
-        error: new SinkTimeoutError(`${describeRow(this.mapping, row)} was neither applied nor refused (current revision ${current ?? 'none'}): a concurrent writer; retried`),
+        error: new SinkTimeoutError(
+          `${describeRow(this.mapping, row)} was neither applied nor refused (current revision ${current ?? 'none'}): a concurrent writer; retried`,
+        ),
       };
     });
   }

@@ -115,7 +115,17 @@ describe('avroProperties rules', () => {
     expect(
       avroProperties(
         record(
-          { name: 'address', type: { type: 'record', name: 'Address', fields: [{ name: 'zip', type: 'string' }, { name: 'geo', type: { type: 'record', name: 'Geo', fields: [{ name: 'lat', type: 'double' }] } }] } },
+          {
+            name: 'address',
+            type: {
+              type: 'record',
+              name: 'Address',
+              fields: [
+                { name: 'zip', type: 'string' },
+                { name: 'geo', type: { type: 'record', name: 'Geo', fields: [{ name: 'lat', type: 'double' }] } },
+              ],
+            },
+          },
           { name: 'attrs', type: { type: 'map', values: 'long' } },
           { name: 'hash', type: { type: 'fixed', name: 'Hash', size: 16 } },
           { name: 'matrix', type: { type: 'array', items: { type: 'array', items: 'int' } } },
@@ -166,7 +176,9 @@ describe('avroProperties rules', () => {
     expect(avroProperties('string')).toEqual({});
     expect(avroProperties(null)).toEqual({});
     expect(avroProperties({ type: 'enum', name: 'E', symbols: ['x'] })).toEqual({});
-    expect(avroProperties({ type: 'record', name: 'R', fields: [{ type: 'string' }, 'junk', { name: 'ok', type: 'boolean' }] })).toEqual({ ok: { type: 'boolean' } });
+    expect(avroProperties({ type: 'record', name: 'R', fields: [{ type: 'string' }, 'junk', { name: 'ok', type: 'boolean' }] })).toEqual({
+      ok: { type: 'boolean' },
+    });
   });
 
   it('returns fresh objects: mutating a result does not change the next one', () => {

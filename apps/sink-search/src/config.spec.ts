@@ -6,9 +6,19 @@ import { loadSearchEnv, openSearchBackendOptions, searchSinkOptions } from './co
 describe('search env', () => {
   it('has loopback defaults; two bulk requests in flight', () => {
     const env = loadSearchEnv({});
-    expect(env).toMatchObject({ SEARCH_URL: ENDPOINT_DEFAULTS.SEARCH_URL, SINK_SEARCH_INDEX_PREFIX: 'mesh-', SINK_SEARCH_REFRESH: 'false', SINK_SEARCH_MAX_IN_FLIGHT: 2 });
+    expect(env).toMatchObject({
+      SEARCH_URL: ENDPOINT_DEFAULTS.SEARCH_URL,
+      SINK_SEARCH_INDEX_PREFIX: 'mesh-',
+      SINK_SEARCH_REFRESH: 'false',
+      SINK_SEARCH_MAX_IN_FLIGHT: 2,
+    });
     expect(searchSinkOptions(env)).toEqual({ indexPrefix: 'mesh-', bulkMaxItems: 2000, bulkMaxBytes: 5 * 1024 * 1024, maxInFlight: 2 });
-    expect(openSearchBackendOptions(env)).toMatchObject({ node: ENDPOINT_DEFAULTS.SEARCH_URL, indexPrefix: 'mesh-', refresh: 'false', requestTimeoutMs: 30_000 });
+    expect(openSearchBackendOptions(env)).toMatchObject({
+      node: ENDPOINT_DEFAULTS.SEARCH_URL,
+      indexPrefix: 'mesh-',
+      refresh: 'false',
+      requestTimeoutMs: 30_000,
+    });
   });
 
   it('SINK_SEARCH_MAX_IN_FLIGHT becomes the sink’s bound, and is part of the app’s environment', () => {

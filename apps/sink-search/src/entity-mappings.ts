@@ -85,7 +85,10 @@ export class EntityMappings {
       const previous = this.chains.get(entityType) ?? Promise.resolve();
       pending = previous.then(() => this.apply(k, entityType, schemaId)).finally(() => this.pending.delete(k));
       this.pending.set(k, pending);
-      this.chains.set(entityType, pending.catch(() => undefined));
+      this.chains.set(
+        entityType,
+        pending.catch(() => undefined),
+      );
     }
     return pending;
   }

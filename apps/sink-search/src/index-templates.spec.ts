@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { baseTemplate, baseTemplateName, belongsToPrefix, entityIndexPattern, entityTemplate, entityTemplateName, templateNamePatterns } from './index-templates.js';
+import {
+  baseTemplate,
+  baseTemplateName,
+  belongsToPrefix,
+  entityIndexPattern,
+  entityTemplate,
+  entityTemplateName,
+  templateNamePatterns,
+} from './index-templates.js';
 
 describe('index templates', () => {
   it('names and patterns: base <prefix>template for <prefix>*, entity <prefix>entity-<type> for <prefix>*-<type>', () => {

@@ -18,8 +18,14 @@ describe('itemVerdict', () => {
 
   it('409 → conflict with the current version from the reason', () => {
     const reason = '[c1]: version conflict, current version [7] is higher or equal to the one provided [5]';
-    expect(itemVerdict(index, { status: 409, errorType: 'version_conflict_engine_exception', errorReason: reason })).toEqual({ status: 'conflict', currentVersion: 7 });
-    expect(itemVerdict(index, { status: 409, errorType: 'version_conflict_engine_exception', errorReason: 'conflict' })).toEqual({ status: 'conflict', currentVersion: undefined });
+    expect(itemVerdict(index, { status: 409, errorType: 'version_conflict_engine_exception', errorReason: reason })).toEqual({
+      status: 'conflict',
+      currentVersion: 7,
+    });
+    expect(itemVerdict(index, { status: 409, errorType: 'version_conflict_engine_exception', errorReason: 'conflict' })).toEqual({
+      status: 'conflict',
+      currentVersion: undefined,
+    });
   });
 
   it('429 → RATE_LIMITED, retryable', () => {
@@ -30,7 +36,7 @@ describe('itemVerdict', () => {
 
   it('mapping errors → VALIDATION_FAIL, not retryable', () => {
     for (const errorType of ['mapper_parsing_exception', 'illegal_argument_exception', 'document_parsing_exception']) {
-      const v = itemVerdict(index, { status: 400, errorType, errorReason: "failed to parse field [age] of type [long]" });
+      const v = itemVerdict(index, { status: 400, errorType, errorReason: 'failed to parse field [age] of type [long]' });
       expect(v.status === 'failed' && v.error).toBeInstanceOf(ValidationError);
       expect(v.status === 'failed' && classify(v.error)).toMatchObject({ code: 'VALIDATION_FAIL', retryable: false });
       expect(v.status === 'failed' && (v.error as Error).message).toContain('mesh-acme-customer/c1');

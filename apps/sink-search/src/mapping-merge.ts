@@ -7,9 +7,10 @@ export function mergeProperties(into: MappingProperties, from: MappingProperties
   const merged: MappingProperties = { ...into };
   for (const [name, mapping] of Object.entries(from)) {
     const existing = merged[name];
-    merged[name] = existing !== undefined && isObjectMapping(existing) && isObjectMapping(mapping)
-      ? { ...existing, ...mapping, properties: mergeProperties(existing.properties ?? {}, mapping.properties ?? {}) }
-      : mapping;
+    merged[name] =
+      existing !== undefined && isObjectMapping(existing) && isObjectMapping(mapping)
+        ? { ...existing, ...mapping, properties: mergeProperties(existing.properties ?? {}, mapping.properties ?? {}) }
+        : mapping;
   }
   return merged;
 }

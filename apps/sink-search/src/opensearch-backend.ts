@@ -6,7 +6,16 @@ import { ConnectionError, classify } from '@ingest-mesh/reason-codes';
 import { Client, type API } from '@opensearch-project/opensearch';
 import { abortable } from './abortable.js';
 import type { MappingProperties } from './avro-mapping.js';
-import { baseTemplate, baseTemplateName, entityIndexPattern, entityTemplate, entityTemplateName, belongsToPrefix, templateNamePatterns, type TemplateBody } from './index-templates.js';
+import {
+  baseTemplate,
+  baseTemplateName,
+  entityIndexPattern,
+  entityTemplate,
+  entityTemplateName,
+  belongsToPrefix,
+  templateNamePatterns,
+  type TemplateBody,
+} from './index-templates.js';
 import { docKey, type BackendHealth, type BulkItem, type BulkItemResult, type DocRef, type MappingRefusal, type SearchBackend } from './search-backend.js';
 
 export type RefreshPolicy = 'false' | 'wait_for' | 'true';
@@ -50,9 +59,14 @@ export class OpenSearchBackend implements SearchBackend {
       await this.client.cluster.health({});
     } catch (err) {
       if (classify(err).code !== 'CONNECTION_ERROR') throw err;
-      throw new ConnectionError(`cannot reach OpenSearch at ${new URL(this.options.node).origin}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      throw new ConnectionError(`cannot reach OpenSearch at ${new URL(this.options.node).origin}: ${err instanceof Error ? err.message : String(err)}`, {
+        cause: err,
+      });
     }
-    await this.client.indices.putIndexTemplate({ name: this.templateName, body: templateBody(baseTemplate(this.options.indexPrefix, this.options.replicas ?? 0)) });
+    await this.client.indices.putIndexTemplate({
+      name: this.templateName,
+      body: templateBody(baseTemplate(this.options.indexPrefix, this.options.replicas ?? 0)),
+    });
   }
 
   async bulk(items: readonly BulkItem[], opts: { signal?: AbortSignal } = {}): Promise<BulkItemResult[]> {
@@ -97,7 +111,14 @@ export class OpenSearchBackend implements SearchBackend {
     // One request per index, so a conflict in one index (a field the engine guessed before this
     // mapping existed) does not keep the fields from the others.
     for (const index of await this.ownIndexes(entityIndexPattern(indexPrefix, entityType), opts.signal)) {
-      await refusalOr(refused, index, abortable(this.client.indices.putMapping({ index, body: { properties: properties as unknown as API.Indices_PutMapping_RequestBody['properties'] } }), opts.signal));
+      await refusalOr(
+        refused,
+        index,
+        abortable(
+          this.client.indices.putMapping({ index, body: { properties: properties as unknown as API.Indices_PutMapping_RequestBody['properties'] } }),
+          opts.signal,
+        ),
+      );
     }
     return refused;
   }

@@ -81,7 +81,10 @@ describe('SearchSink on OpenSearch', () => {
   });
 
   it('an unreachable engine makes writeBatch throw', async () => {
-    const down = new SearchSink({ backend: new OpenSearchBackend({ node: 'http://127.0.0.1:1', indexPrefix: prefix, requestTimeoutMs: 2000 }), indexPrefix: prefix });
+    const down = new SearchSink({
+      backend: new OpenSearchBackend({ node: 'http://127.0.0.1:1', indexPrefix: prefix, requestTimeoutMs: 2000 }),
+      indexPrefix: prefix,
+    });
     await expect(down.writeBatch([record({ id: 'x', revision: 1 })], { signal })).rejects.toMatchObject({ name: 'ConnectionError' });
     await down.close();
   });

@@ -41,7 +41,11 @@ describe('ingest.raw → ingest-router → sink-search → a searchable document
     spawned.child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
     router = { ...spawned, output };
     r.cleanUp({ topics: router.topics, groups: [router.groupId] });
-    await waitFor('the router to be ready', async () => ((await fetch(`http://127.0.0.1:${router.port}/health/ready`).catch(() => undefined))?.status === 200 ? true : undefined), 90_000).catch((err: Error) => {
+    await waitFor(
+      'the router to be ready',
+      async () => ((await fetch(`http://127.0.0.1:${router.port}/health/ready`).catch(() => undefined))?.status === 200 ? true : undefined),
+      90_000,
+    ).catch((err: Error) => {
       throw new Error(`${err.message}\n${router.output.join('')}`);
     });
   }, 240_000);
@@ -83,20 +87,38 @@ describe('ingest.raw → ingest-router → sink-search → a searchable document
   const searchSoon = (text: string) => search(text).catch((): Hit[] => []);
 
   it('finds the latest revision by full text, forgets deleted documents and dead-letters an older revision', async () => {
-    await sendRaw([raw('c1', 1, 'Ada Lovelace'), raw('c1', 2, 'Ada King Lovelace'), raw('c2', 1, 'Grace Hopper'), raw('c2', 2, null), raw('c3', 7, 'Alan Turing')]);
-    const hits = await waitFor('c1 searchable at revision 2, c3 indexed', async () => {
-      const [ada, alan] = await Promise.all([searchSoon('lovelace'), searchSoon('turing')]);
-      return ada[0]?._version === 2 && alan.length === 1 ? ada : undefined;
-    }, 90_000);
+    await sendRaw([
+      raw('c1', 1, 'Ada Lovelace'),
+      raw('c1', 2, 'Ada King Lovelace'),
+      raw('c2', 1, 'Grace Hopper'),
+      raw('c2', 2, null),
+      raw('c3', 7, 'Alan Turing'),
+    ]);
+    const hits = await waitFor(
+      'c1 searchable at revision 2, c3 indexed',
+      async () => {
+        const [ada, alan] = await Promise.all([searchSoon('lovelace'), searchSoon('turing')]);
+        return ada[0]?._version === 2 && alan.length === 1 ? ada : undefined;
+      },
+      90_000,
+    );
     expect(hits).toHaveLength(1);
     expect(hits[0]).toMatchObject({
       _id: 'c1',
       _version: 2,
-      _source: { id: 'c1', name: 'Ada King Lovelace', email: 'c1@example.com', '@mesh': { tenant: r.tenant, source: 'crm', entityType: 'customer', id: 'c1', revision: 2 } },
+      _source: {
+        id: 'c1',
+        name: 'Ada King Lovelace',
+        email: 'c1@example.com',
+        '@mesh': { tenant: r.tenant, source: 'crm', entityType: 'customer', id: 'c1', revision: 2 },
+      },
     });
     expect(await search('hopper')).toEqual([]);
     // Typed from the Avro schema, not guessed: createdAt (timestamp-millis) is a date, so ISO ranges work.
-    const created = await backend.client.search({ index: index(), body: { query: { range: { createdAt: { gte: '2025-03-01T00:00:00Z', lt: '2025-03-02T00:00:00Z' } } } } });
+    const created = await backend.client.search({
+      index: index(),
+      body: { query: { range: { createdAt: { gte: '2025-03-01T00:00:00Z', lt: '2025-03-02T00:00:00Z' } } } },
+    });
     expect((created.body.hits.hits as Hit[]).map((h) => h._id).sort()).toEqual(['c1', 'c3']);
 
     // A revision older than the stored one (new to the router's dedupe, refused by the engine).

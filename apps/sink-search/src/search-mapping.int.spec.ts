@@ -45,7 +45,12 @@ async function ids(index: string, query: Record<string, unknown>): Promise<strin
 }
 
 async function evolvingSchema(extra: object[]): Promise<string> {
-  return JSON.stringify({ type: 'record', name: 'Reading', namespace: 'itest', fields: [{ name: 'id', type: 'string' }, { name: 'label', type: 'string' }, ...extra] });
+  return JSON.stringify({
+    type: 'record',
+    name: 'Reading',
+    namespace: 'itest',
+    fields: [{ name: 'id', type: 'string' }, { name: 'label', type: 'string' }, ...extra],
+  });
 }
 
 beforeAll(async () => {
@@ -56,7 +61,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await backend.client.indices.delete({ index: [`${prefix}*`], ignore_unavailable: true }).catch(() => undefined);
   await backend.deleteTemplates().catch(() => undefined);
-  for (const suffix of ['', '?permanent=true']) await fetch(`${REGISTRY_URL}/subjects/entity.${evolving}${suffix}`, { method: 'DELETE' }).catch(() => undefined);
+  for (const suffix of ['', '?permanent=true'])
+    await fetch(`${REGISTRY_URL}/subjects/entity.${evolving}${suffix}`, { method: 'DELETE' }).catch(() => undefined);
   await sink.close();
 });
 
@@ -77,7 +83,12 @@ describe('mappings from the Avro schemas on OpenSearch', () => {
     expect(customer.tier).toEqual({ type: 'keyword' });
     expect(customer['@mesh']?.properties).toMatchObject({ revision: { type: 'long' }, occurredAt: { type: 'date' }, tenant: { type: 'keyword' } });
     const order = await properties(orderIndex);
-    expect(order).toMatchObject({ customerId: { type: 'keyword' }, amountCents: { type: 'long' }, status: { type: 'keyword' }, items: { properties: { sku: { type: 'text' }, qty: { type: 'long' } } } });
+    expect(order).toMatchObject({
+      customerId: { type: 'keyword' },
+      amountCents: { type: 'long' },
+      status: { type: 'keyword' },
+      items: { properties: { sku: { type: 'text' }, qty: { type: 'long' } } },
+    });
 
     // createdAt is epoch millis in the documents; the range is written with ISO dates.
     expect(await ids(customerIndex, { range: { createdAt: { gte: '2025-03-01T00:00:00Z', lt: '2025-03-02T00:00:00Z' } } })).toEqual(['c1', 'c2']);
@@ -97,12 +108,23 @@ describe('mappings from the Avro schemas on OpenSearch', () => {
     expect(Number(entity?.priority)).toBeGreaterThan(Number(base?.priority));
     expect(byName.has(backend.entityTemplateName('order'))).toBe(true);
     const health = await sink.health();
-    expect(health.details?.mappings).toMatchObject({ applied: expect.arrayContaining([expect.stringMatching(/^customer@\d+$/), expect.stringMatching(/^order@\d+$/)]), issues: [] });
+    expect(health.details?.mappings).toMatchObject({
+      applied: expect.arrayContaining([expect.stringMatching(/^customer@\d+$/), expect.stringMatching(/^order@\d+$/)]),
+      issues: [],
+    });
   });
 
   it('an evolved schema (a new optional field) gets the field mapped on the existing index', async () => {
     const v1 = await registerSchema(registry, { subject: `entity.${evolving}`, file: 'v1', schema: await evolvingSchema([]) });
-    const first = await decodeSinkRecords(catalog, [await factory.sinkRecord({ entityType: evolving, id: 'r1', revision: 1, op: 'upsert', payload: await encoder.encode(evolving, { id: 'r1', label: 'one' }) })]);
+    const first = await decodeSinkRecords(catalog, [
+      await factory.sinkRecord({
+        entityType: evolving,
+        id: 'r1',
+        revision: 1,
+        op: 'upsert',
+        payload: await encoder.encode(evolving, { id: 'r1', label: 'one' }),
+      }),
+    ]);
     expect(first[0]!.payloadSchemaId).toBe(v1.id);
     expect(await sink.writeBatch(first, { signal })).toEqual([{ status: 'written' }]);
     const index = `${prefix}${tenant}-${evolving}`;
@@ -115,7 +137,15 @@ describe('mappings from the Avro schemas on OpenSearch', () => {
     });
     expect(v2.id).not.toBe(v1.id);
     const seenAt = Date.parse('2025-06-01T08:00:00Z');
-    const second = await decodeSinkRecords(catalog, [await factory.sinkRecord({ entityType: evolving, id: 'r2', revision: 1, op: 'upsert', payload: await encoder.encode(evolving, { id: 'r2', label: 'two', seenAt }) })]);
+    const second = await decodeSinkRecords(catalog, [
+      await factory.sinkRecord({
+        entityType: evolving,
+        id: 'r2',
+        revision: 1,
+        op: 'upsert',
+        payload: await encoder.encode(evolving, { id: 'r2', label: 'two', seenAt }),
+      }),
+    ]);
     expect(await sink.writeBatch(second, { signal })).toEqual([{ status: 'written' }]);
     // Without the mapping the engine would have guessed `long` for the number.
     expect((await properties(index)).seenAt).toMatchObject({ type: 'date' });
@@ -126,7 +156,11 @@ describe('mappings from the Avro schemas on OpenSearch', () => {
     // An index from before the mappings: the engine took createdAt for a long.
     const legacy = `${prefix}legacy${run}-customer`;
     await backend.client.indices.create({ index: legacy, body: { mappings: { properties: { createdAt: { type: 'long' } } } } });
-    const fresh = new SearchSink({ backend: new OpenSearchBackend({ node: SEARCH_URL, indexPrefix: prefix, refresh: 'wait_for' }), indexPrefix: prefix, schemas: catalog });
+    const fresh = new SearchSink({
+      backend: new OpenSearchBackend({ node: SEARCH_URL, indexPrefix: prefix, refresh: 'wait_for' }),
+      indexPrefix: prefix,
+      schemas: catalog,
+    });
     const legacyFactory = new SinkRecordFactory(encoder, `legacy${run}`);
     const records = await decodeSinkRecords(catalog, [await legacyFactory.customer('l1', 1), await factory.customer('c3', 1)]);
     expect(await fresh.writeBatch(records, { signal })).toEqual([{ status: 'written' }, { status: 'written' }]);
@@ -148,7 +182,11 @@ describe('mappings from the Avro schemas on OpenSearch', () => {
       const { body } = await inner.client.indices.getMapping({ index: [theirs] });
       expect(body[theirs]?.mappings?._meta).toEqual({ managedBy: 'sink-search', indexPrefix: `${prefix}eu-` });
 
-      const fresh = new SearchSink({ backend: new OpenSearchBackend({ node: SEARCH_URL, indexPrefix: prefix, refresh: 'wait_for' }), indexPrefix: prefix, schemas: catalog });
+      const fresh = new SearchSink({
+        backend: new OpenSearchBackend({ node: SEARCH_URL, indexPrefix: prefix, refresh: 'wait_for' }),
+        indexPrefix: prefix,
+        schemas: catalog,
+      });
       const records = await decodeSinkRecords(catalog, [await orderSinkRecord(factory, encoder, 'o9', 1, { customerId: 'c1', amountCents: 5 })]);
       expect(await fresh.writeBatch(records, { signal })).toEqual([{ status: 'written' }]);
       expect((await fresh.health()).details?.mappings).toMatchObject({ applied: [expect.stringMatching(/^order@\d+$/)], issues: [] });

@@ -19,7 +19,11 @@ describe('sink-search while OpenSearch is down', () => {
     server = await ScratchSearch.create(await freePort(), await freePort());
     const prefix = `mesh-outage-${Date.now().toString(36)}-`;
     backend = new OpenSearchBackend({ node: server.url, indexPrefix: prefix, refresh: 'false', requestTimeoutMs: 3_000 });
-    r = new SinkTestRun({ label: 'search-outage', sink: new SearchSink({ backend, indexPrefix: prefix }), circuit: { resetTimeoutMs: RESET_MS, volumeThreshold: 3, errorThresholdPercentage: 50 } });
+    r = new SinkTestRun({
+      label: 'search-outage',
+      sink: new SearchSink({ backend, indexPrefix: prefix }),
+      circuit: { resetTimeoutMs: RESET_MS, volumeThreshold: 3, errorThresholdPercentage: 50 },
+    });
     await r.start();
   }, 240_000);
   afterAll(async () => {
@@ -27,7 +31,8 @@ describe('sink-search while OpenSearch is down', () => {
     await server?.destroy();
   }, 120_000);
 
-  const detailed = () => r.detailed() as Promise<{ circuits: { name: string; state: string }[]; backpressure: { state: string }; sink: { health: { ok: boolean } } }>;
+  const detailed = () =>
+    r.detailed() as Promise<{ circuits: { name: string; state: string }[]; backpressure: { state: string }; sink: { health: { ok: boolean } } }>;
   /** id → the stored document's version (= revision) and name, read straight from the engine. */
   const stored = async () => {
     const index = r.sink.indexFor({ tenant: r.tenant, entityType: 'customer' });
@@ -52,10 +57,14 @@ describe('sink-search while OpenSearch is down', () => {
     await wave(2);
     await server.stop();
     await wave(3);
-    const opened = await waitFor('the circuit to open', async () => {
-      const d = await detailed();
-      return d.circuits[0]?.state === 'open' ? d : undefined;
-    }, 60_000);
+    const opened = await waitFor(
+      'the circuit to open',
+      async () => {
+        const d = await detailed();
+        return d.circuits[0]?.state === 'open' ? d : undefined;
+      },
+      60_000,
+    );
     expect(opened.circuits[0]?.name).toBe('search');
     expect(opened.backpressure.state).toBe('paused');
     expect(opened.sink.health.ok).toBe(false);
@@ -67,10 +76,14 @@ describe('sink-search while OpenSearch is down', () => {
     expect(r.letters).toEqual([]);
 
     await server.start();
-    await waitFor('every document at its latest revision', async () => {
-      const docs = await stored().catch(() => new Map<string, { version: number }>());
-      return [...latest].every(([id, revision]) => docs.get(id)?.version === revision) ? true : undefined;
-    }, 120_000);
+    await waitFor(
+      'every document at its latest revision',
+      async () => {
+        const docs = await stored().catch(() => new Map<string, { version: number }>());
+        return [...latest].every(([id, revision]) => docs.get(id)?.version === revision) ? true : undefined;
+      },
+      120_000,
+    );
     await waitFor('the circuit to close', async () => ((await detailed()).circuits[0]?.state === 'closed' ? true : undefined), 30_000);
     await waitFor('offsets committed to the end', async () => ((await r.committedToEnd()) ? true : undefined), 30_000);
 

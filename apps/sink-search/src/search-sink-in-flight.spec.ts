@@ -48,7 +48,12 @@ describe('SearchSink in-flight bound', () => {
     expect(await waitingForPermit(sink)).toBe(0);
     backend.release();
     await Promise.all(first);
-    expect(backend.bulks.flat().map((i) => i.id).sort()).toEqual(['a', 'b']);
+    expect(
+      backend.bulks
+        .flat()
+        .map((i) => i.id)
+        .sort(),
+    ).toEqual(['a', 'b']);
   });
 
   it('refuses a bound below 1', () => {

@@ -30,7 +30,8 @@ class FakeSchemas implements SchemaSource {
   }
 }
 
-const customer = (id: string, revision: number, payloadSchemaId = 7) => record({ id, revision, payloadSchemaId, payload: { id, name: 'N', email: `${id}@x.io`, tier: 'pro', country: null, createdAt: 1 } });
+const customer = (id: string, revision: number, payloadSchemaId = 7) =>
+  record({ id, revision, payloadSchemaId, payload: { id, name: 'N', email: `${id}@x.io`, tier: 'pro', country: null, createdAt: 1 } });
 
 function setup() {
   const backend = new FakeBackend();
@@ -69,7 +70,11 @@ describe('SearchSink mappings from the schemas', () => {
     const { backend, schemas, sink } = setup();
     await sink.writeBatch([record({ id: 'd', revision: 2, op: 'delete' })], { signal });
     expect(backend.calls).toEqual(['bulk']);
-    await Promise.all([sink.writeBatch([customer('a', 1)], { signal }), sink.writeBatch([customer('b', 1)], { signal }), sink.writeBatch([customer('c', 1)], { signal })]);
+    await Promise.all([
+      sink.writeBatch([customer('a', 1)], { signal }),
+      sink.writeBatch([customer('b', 1)], { signal }),
+      sink.writeBatch([customer('c', 1)], { signal }),
+    ]);
     expect(schemas.calls).toEqual([7]);
     expect(backend.mappings).toHaveLength(1);
   });
@@ -103,17 +108,26 @@ describe('SearchSink mappings from the schemas', () => {
     expect(schemas.calls).toEqual([99]);
     expect(backend.mappings).toEqual([]);
     expect((await sink.health()).details).toMatchObject({ mappings: { applied: [] } });
-    expect(issues).toEqual([expect.objectContaining({ entityType: 'customer', schemaId: 99, target: 'schema', reason: expect.stringMatching(/SCHEMA_DRIFT.*unknown.*dynamic/) })]);
+    expect(issues).toEqual([
+      expect.objectContaining({ entityType: 'customer', schemaId: 99, target: 'schema', reason: expect.stringMatching(/SCHEMA_DRIFT.*unknown.*dynamic/) }),
+    ]);
   });
 
   it('a mapping the engine refuses → in health details and onMappingIssue; the writes go on', async () => {
     const { backend, sink, issues } = setup();
-    backend.refusals = [{ target: 'mesh-acme-customer', reason: 'illegal_argument_exception: mapper [createdAt] cannot be changed from type [long] to [date]' }];
+    backend.refusals = [
+      { target: 'mesh-acme-customer', reason: 'illegal_argument_exception: mapper [createdAt] cannot be changed from type [long] to [date]' },
+    ];
     expect(await sink.writeBatch([customer('a', 1)], { signal })).toEqual([{ status: 'written' }]);
     expect(issues).toHaveLength(1);
     const health = await sink.health();
     expect(health.ok).toBe(true);
-    expect(health.details).toMatchObject({ mappings: { applied: ['customer@7'], issues: [{ entityType: 'customer', schemaId: 7, target: 'mesh-acme-customer', reason: expect.stringContaining('createdAt') }] } });
+    expect(health.details).toMatchObject({
+      mappings: {
+        applied: ['customer@7'],
+        issues: [{ entityType: 'customer', schemaId: 7, target: 'mesh-acme-customer', reason: expect.stringContaining('createdAt') }],
+      },
+    });
   });
 
   it('without a schema source the engine maps dynamically (no mapping calls)', async () => {

@@ -10,7 +10,12 @@ describe('SearchSink.writeBatch', () => {
   it('sends one bulk with one action per document, external versions, and maps outcomes in order', async () => {
     const backend = new FakeBackend();
     const sink = new SearchSink({ backend });
-    const records = [record({ id: 'a', revision: 1 }), record({ id: 'b', revision: 2 }), record({ id: 'a', revision: 3 }), record({ id: 'c', revision: 4, op: 'delete', tenant: 'Other' })];
+    const records = [
+      record({ id: 'a', revision: 1 }),
+      record({ id: 'b', revision: 2 }),
+      record({ id: 'a', revision: 3 }),
+      record({ id: 'c', revision: 4, op: 'delete', tenant: 'Other' }),
+    ];
     const outcomes = await sink.writeBatch(records, { signal });
     expect(outcomes).toEqual([{ status: 'noop', why: 'superseded-in-batch' }, { status: 'written' }, { status: 'written' }, { status: 'written' }]);
     expect(backend.bulks).toHaveLength(1);
@@ -24,7 +29,11 @@ describe('SearchSink.writeBatch', () => {
 
   it('equal revisions with different payloads: the last one is sent, the earlier ones are superseded-in-batch', async () => {
     const backend = new FakeBackend();
-    const records = [record({ id: 'a', revision: 2, payload: { name: 'first' } }), record({ id: 'a', revision: 2, payload: { name: 'second' } }), record({ id: 'a', revision: 2, payload: { name: 'last' } })];
+    const records = [
+      record({ id: 'a', revision: 2, payload: { name: 'first' } }),
+      record({ id: 'a', revision: 2, payload: { name: 'second' } }),
+      record({ id: 'a', revision: 2, payload: { name: 'last' } }),
+    ];
     expect(await new SearchSink({ backend }).writeBatch(records, { signal })).toEqual([
       { status: 'noop', why: 'superseded-in-batch' },
       { status: 'noop', why: 'superseded-in-batch' },
@@ -43,20 +52,32 @@ describe('SearchSink.writeBatch', () => {
 
   it('collapses per document: keys whose tenants differ only in case name one document', async () => {
     const backend = new FakeBackend();
-    const outcomes = await new SearchSink({ backend }).writeBatch([record({ id: 'a', revision: 1, tenant: 'ACME' }), record({ id: 'a', revision: 1, tenant: 'acme' })], { signal });
+    const outcomes = await new SearchSink({ backend }).writeBatch(
+      [record({ id: 'a', revision: 1, tenant: 'ACME' }), record({ id: 'a', revision: 1, tenant: 'acme' })],
+      { signal },
+    );
     expect(outcomes).toEqual([{ status: 'noop', why: 'superseded-in-batch' }, { status: 'written' }]);
     expect(backend.bulks[0]!.map((i) => [i.index, i.id, i.doc?.['@mesh']])).toEqual([['mesh-acme-customer', 'a', expect.objectContaining({ tenant: 'acme' })]]);
   });
 
   it('a partial failure fails only its record', async () => {
-    const backend = new FakeBackend((item) => (item.id === 'bad' ? { status: 400, errorType: 'mapper_parsing_exception', errorReason: 'failed to parse' } : { status: 201 }));
-    const outcomes = await new SearchSink({ backend }).writeBatch([record({ id: 'a', revision: 1 }), record({ id: 'bad', revision: 1 }), record({ id: 'c', revision: 1 })], { signal });
+    const backend = new FakeBackend((item) =>
+      item.id === 'bad' ? { status: 400, errorType: 'mapper_parsing_exception', errorReason: 'failed to parse' } : { status: 201 },
+    );
+    const outcomes = await new SearchSink({ backend }).writeBatch(
+      [record({ id: 'a', revision: 1 }), record({ id: 'bad', revision: 1 }), record({ id: 'c', revision: 1 })],
+      { signal },
+    );
     expect(outcomes.map((o) => o.status)).toEqual(['written', 'failed', 'written']);
     expect(outcomes[1]).toMatchObject({ status: 'failed', error: { code: 'VALIDATION_FAIL' } });
   });
 
   it('conflicts: the stated version, else one lookup for all unknown ones', async () => {
-    const stated = (v: number) => ({ status: 409, errorType: 'version_conflict_engine_exception', errorReason: `current version [${v}] is higher or equal to the one provided` });
+    const stated = (v: number) => ({
+      status: 409,
+      errorType: 'version_conflict_engine_exception',
+      errorReason: `current version [${v}] is higher or equal to the one provided`,
+    });
     const bare = { status: 409, errorType: 'version_conflict_engine_exception', errorReason: 'conflict' };
     const backend = new FakeBackend(
       (item) => ({ eq: stated(2), old: stated(9), u1: bare, u2: bare, gone: bare })[item.id] ?? { status: 201 },
@@ -66,7 +87,10 @@ describe('SearchSink.writeBatch', () => {
       ]),
     );
     const ids = ['eq', 'old', 'u1', 'u2', 'gone'];
-    const outcomes = await new SearchSink({ backend }).writeBatch(ids.map((id) => record({ id, revision: 2 })), { signal });
+    const outcomes = await new SearchSink({ backend }).writeBatch(
+      ids.map((id) => record({ id, revision: 2 })),
+      { signal },
+    );
     expect(outcomes).toEqual([
       { status: 'noop', why: 'equal-revision' },
       { status: 'older-revision', currentRevision: 9 },
@@ -80,7 +104,10 @@ describe('SearchSink.writeBatch', () => {
 
   it('chunks by SINK_SEARCH_BULK_MAX_ITEMS', async () => {
     const backend = new FakeBackend();
-    const outcomes = await new SearchSink({ backend, bulkMaxItems: 2 }).writeBatch(['a', 'b', 'c', 'd', 'e'].map((id) => record({ id, revision: 1 })), { signal });
+    const outcomes = await new SearchSink({ backend, bulkMaxItems: 2 }).writeBatch(
+      ['a', 'b', 'c', 'd', 'e'].map((id) => record({ id, revision: 1 })),
+      { signal },
+    );
     expect(outcomes.every((o) => o.status === 'written')).toBe(true);
     expect(backend.bulks.map((b) => b.length)).toEqual([2, 2, 1]);
   });

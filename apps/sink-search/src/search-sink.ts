@@ -70,7 +70,10 @@ export class SearchSink implements Sink {
     // differ only in case share an index), and a bulk must hold one action per document.
     const { write, superseded } = collapseRevisions(records, (_, i) => docKey(items[i]!));
     for (const s of superseded) outcomes[s.index] = s.outcome;
-    await this.ensureMappings(write.map((w) => w.record), ctx.signal);
+    await this.ensureMappings(
+      write.map((w) => w.record),
+      ctx.signal,
+    );
 
     const verdicts = new Map<number, ItemVerdict>();
     const positioned = write.map((w) => ({ ...items[w.index]!, position: w.index }));
@@ -84,7 +87,12 @@ export class SearchSink implements Sink {
     const unknown = [...verdicts].filter(([, v]) => v.status === 'conflict' && v.currentVersion === undefined).map(([i]) => i);
     const looked =
       unknown.length > 0
-        ? await this.limited(ctx.signal, () => this.options.backend.currentVersions(unknown.map((i) => items[i]!), { signal: ctx.signal }))
+        ? await this.limited(ctx.signal, () =>
+            this.options.backend.currentVersions(
+              unknown.map((i) => items[i]!),
+              { signal: ctx.signal },
+            ),
+          )
         : new Map<string, number>();
     for (const [i, verdict] of verdicts) {
       if (verdict.status !== 'conflict') {

@@ -117,7 +117,9 @@ describe('SchemaCatalog.latest', () => {
   });
 
   it('names the registration tool when a mesh subject is missing', async () => {
-    await expect(catalog.latestForSubject('mesh.SinkRecord')).rejects.toThrow(/mesh.SinkRecord does not exist \(register it with tools\/schemas\/register.ts\)/);
+    await expect(catalog.latestForSubject('mesh.SinkRecord')).rejects.toThrow(
+      /mesh.SinkRecord does not exist \(register it with tools\/schemas\/register.ts\)/,
+    );
   });
 
   it('throws ValidationError for a malformed entity type without asking the registry', async () => {

@@ -78,7 +78,8 @@ export class SchemaCatalog {
 
   /** The latest schema of any subject, e.g. SINK_RECORD_SUBJECT; errors as for latest(). */
   latestForSubject(subject: string): Promise<LatestSchema> {
-    if (typeof subject !== 'string' || subject === '') return Promise.reject(new ValidationError('a subject name is required', { field: 'subject', rule: 'subject' }));
+    if (typeof subject !== 'string' || subject === '')
+      return Promise.reject(new ValidationError('a subject name is required', { field: 'subject', rule: 'subject' }));
     const entry = this.latestEntries.get(subject);
     if (entry !== undefined && this.now() < entry.checkAt) {
       return entry.value === undefined ? Promise.reject(unknownSubject(subject)) : Promise.resolve(entry.value);

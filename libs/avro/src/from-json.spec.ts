@@ -78,7 +78,16 @@ describe('fromJson on records', () => {
 });
 
 describe('fromJson on nested records, arrays and maps', () => {
-  const anOrder = { id: 'o-1', customerId: 'c-1', status: 'paid', amountCents: 1999, items: [{ sku: 'A', qty: 1 }, { sku: 'B', qty: 2 }] };
+  const anOrder = {
+    id: 'o-1',
+    customerId: 'c-1',
+    status: 'paid',
+    amountCents: 1999,
+    items: [
+      { sku: 'A', qty: 1 },
+      { sku: 'B', qty: 2 },
+    ],
+  };
 
   it('converts arrays of records and fills defaults', () => {
     expect(valueOf(order, anOrder)).toEqual({ ...anOrder, currency: 'EUR' });
@@ -104,12 +113,25 @@ describe('fromJson on nested records, arrays and maps', () => {
     name: 'WithMap',
     fields: [
       { name: 'attrs', type: { type: 'map', values: 'long' } },
-      { name: 'address', type: { type: 'record', name: 'Address', fields: [{ name: 'zip', type: 'string' }, { name: 'city', type: 'string', default: '' }] } },
+      {
+        name: 'address',
+        type: {
+          type: 'record',
+          name: 'Address',
+          fields: [
+            { name: 'zip', type: 'string' },
+            { name: 'city', type: 'string', default: '' },
+          ],
+        },
+      },
     ],
   });
 
   it('converts maps value by value, quoting keys that are not identifiers', () => {
-    expect(valueOf(withMap, { attrs: { a: 1, 'b.c': 2 }, address: { zip: '75001' } })).toEqual({ attrs: { a: 1, 'b.c': 2 }, address: { zip: '75001', city: '' } });
+    expect(valueOf(withMap, { attrs: { a: 1, 'b.c': 2 }, address: { zip: '75001' } })).toEqual({
+      attrs: { a: 1, 'b.c': 2 },
+      address: { zip: '75001', city: '' },
+    });
     expect(errorsOf(withMap, { attrs: { a: 'x', 'b.c': 1.5 }, address: { zip: 75001 } })).toEqual([
       { path: 'attrs.a', problem: 'expected long, got "x"' },
       { path: 'attrs["b.c"]', problem: 'expected long, got 1.5' },
@@ -138,9 +160,7 @@ describe('fromJson on unions', () => {
     type: 'record',
     name: 'Multi',
     namespace: 'test',
-    fields: [
-      { name: 'v', type: ['null', 'long', 'string', { type: 'record', name: 'Point', fields: [{ name: 'x', type: 'int' }] }], default: null },
-    ],
+    fields: [{ name: 'v', type: ['null', 'long', 'string', { type: 'record', name: 'Point', fields: [{ name: 'x', type: 'int' }] }], default: null }],
   });
 
   it('takes plain values, null for the null branch and the first branch that fits', () => {
@@ -260,7 +280,10 @@ describe('fromJson on leaf types', () => {
 
   it('takes a plain JSON value for a non-record top-level type', () => {
     expect(fromJson(parseSchema('"string"'), 'x')).toEqual({ ok: true, value: 'x' });
-    expect(fromJson(parseSchema({ type: 'array', items: 'int' }), [1, 'a'])).toEqual({ ok: false, errors: [{ path: '[1]', problem: 'expected int, got "a"' }] });
+    expect(fromJson(parseSchema({ type: 'array', items: 'int' }), [1, 'a'])).toEqual({
+      ok: false,
+      errors: [{ path: '[1]', problem: 'expected int, got "a"' }],
+    });
     expect(fromJson(parseSchema('"null"'), undefined)).toEqual({ ok: false, errors: [{ path: '', problem: 'expected null, got nothing' }] });
   });
 });
@@ -277,7 +300,14 @@ describe('fromJson on the mesh SinkRecord', () => {
       op: 'delete',
       routedAt: '2025-06-01T12:00:00Z',
     });
-    expect(value).toMatchObject({ priority: 'normal', op: 'delete', payload: null, payloadSchemaId: null, traceparent: null, routedAt: Date.UTC(2025, 5, 1, 12) });
+    expect(value).toMatchObject({
+      priority: 'normal',
+      op: 'delete',
+      payload: null,
+      payloadSchemaId: null,
+      traceparent: null,
+      routedAt: Date.UTC(2025, 5, 1, 12),
+    });
   });
 
   it('takes payload bytes as base64 or wrapped', () => {

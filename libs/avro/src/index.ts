@@ -1,4 +1,12 @@
-export { entitySubject, assertEntityType, subjectOf, ENTITY_TYPE_PATTERN, ENTITY_SUBJECT_PREFIX, RAW_ENVELOPE_SUBJECT, SINK_RECORD_SUBJECT } from './subjects.js';
+export {
+  entitySubject,
+  assertEntityType,
+  subjectOf,
+  ENTITY_TYPE_PATTERN,
+  ENTITY_SUBJECT_PREFIX,
+  RAW_ENVELOPE_SUBJECT,
+  SINK_RECORD_SUBJECT,
+} from './subjects.js';
 export { frame, isFramed, unframe, MAGIC_BYTE, FRAME_HEADER_BYTES, type Unframed } from './framing.js';
 export { parseSchema, AVRO_TYPE_OPTIONS, type AvroType } from './parse-schema.js';
 export { TimestampMillisType, isTimestampMillis, TIMESTAMP_MILLIS } from './timestamp-millis.js';

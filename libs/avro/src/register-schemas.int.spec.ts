@@ -34,7 +34,13 @@ describe('registerSchemas on the real registry', () => {
     const v1 = await registerSchema(registry, file([{ name: 'id', type: 'string' }]));
     expect(v1).toMatchObject({ subject, version: 1 });
     expect(await registerSchema(registry, file([{ name: 'id', type: 'string' }]))).toEqual(v1);
-    const v2 = await registerSchema(registry, file([{ name: 'id', type: 'string' }, { name: 'n', type: 'int', default: 0 }]));
+    const v2 = await registerSchema(
+      registry,
+      file([
+        { name: 'id', type: 'string' },
+        { name: 'n', type: 'int', default: 0 },
+      ]),
+    );
     expect(v2).toMatchObject({ subject, version: 2 });
     expect(v2.id).not.toBe(v1.id);
     const err = await registerSchema(registry, file([{ name: 'id', type: 'long' }])).catch((e: unknown) => e);

@@ -35,9 +35,7 @@ export interface SubjectVersion extends StoredSchema {
 
 function isClientResources(api: unknown): api is ClientResources {
   const a = api as { Schema?: { find?: unknown }; Subject?: { latestVersion?: unknown; registered?: unknown } } | undefined;
-  return (
-    typeof a?.Schema?.find === 'function' && typeof a.Subject?.latestVersion === 'function' && typeof a.Subject.registered === 'function'
-  );
+  return typeof a?.Schema?.find === 'function' && typeof a.Subject?.latestVersion === 'function' && typeof a.Subject.registered === 'function';
 }
 
 function resourcesOf(registry: SchemaRegistry): ClientResources {

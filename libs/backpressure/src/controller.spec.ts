@@ -27,7 +27,19 @@ describe('BackpressureController', () => {
 
   it('reports each transition once, with its cause, and stays quiet when nothing changes', () => {
     const { controller, transitions } = recording();
-    for (const event of [busy, busy, calm, circuitOpen, circuitOpen, calm, calm, { type: 'drain' }, calm, { type: 'pause' }, { type: 'resume' }] as BackpressureEvent[]) {
+    for (const event of [
+      busy,
+      busy,
+      calm,
+      circuitOpen,
+      circuitOpen,
+      calm,
+      calm,
+      { type: 'drain' },
+      calm,
+      { type: 'pause' },
+      { type: 'resume' },
+    ] as BackpressureEvent[]) {
       controller.apply(event);
     }
     expect(transitions.map(({ from, to, cause, mode }) => `${from}→${to} ${cause} ${mode}`)).toEqual([

@@ -1,13 +1,6 @@
 import { initialStatus, transition } from './state-machine.js';
 import { resolveThresholds, type Thresholds } from './thresholds.js';
-import type {
-  BackpressureEvent,
-  BackpressureMode,
-  BackpressureState,
-  BackpressureStatus,
-  RecordPriority,
-  TransitionCause,
-} from './types.js';
+import type { BackpressureEvent, BackpressureMode, BackpressureState, BackpressureStatus, RecordPriority, TransitionCause } from './types.js';
 import { assertFinitePositive, assertIntegerAtLeast, assertSampleRate } from './validate.js';
 
 export interface BackpressureTransition {
@@ -87,8 +80,7 @@ export class BackpressureController {
     const before = this.#status;
     const { status, cause } = transition(before, event, this.thresholds);
     this.#status = status;
-    const changed =
-      before.state !== status.state || before.mode !== status.mode || before.sampleRate !== status.sampleRate;
+    const changed = before.state !== status.state || before.mode !== status.mode || before.sampleRate !== status.sampleRate;
     if (changed) {
       this.#onTransition?.({ from: before.state, to: status.state, cause, mode: status.mode, sampleRate: status.sampleRate });
     }

@@ -96,7 +96,9 @@ describe('OfferedRateLimit', () => {
       fc.property(fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 1, max: 5 }), (seed, parts) => {
         const ts = offered(2000, 400, T0 + seed);
         const limit = new OfferedRateLimit({ ratePerSec: 500, burst: 1000 });
-        const order = Array.from({ length: parts }, (_, p) => ts.filter((_, i) => i % parts === p)).reverse().flat();
+        const order = Array.from({ length: parts }, (_, p) => ts.filter((_, i) => i % parts === p))
+          .reverse()
+          .flat();
         expect(order.filter((t) => limit.tryAdmit(t)).length).toBe(ts.length);
       }),
     );

@@ -8,9 +8,7 @@ const readme = readFileSync(path.join(import.meta.dirname, '..', 'README.md'), '
 
 describe('README.md', () => {
   it('documents every state, every transition cause and every threshold', () => {
-    const missing = [...BACKPRESSURE_STATES, ...TRANSITION_CAUSES, ...Object.keys(DEFAULT_THRESHOLDS)].filter(
-      (name) => !readme.includes(`\`${name}\``),
-    );
+    const missing = [...BACKPRESSURE_STATES, ...TRANSITION_CAUSES, ...Object.keys(DEFAULT_THRESHOLDS)].filter((name) => !readme.includes(`\`${name}\``));
     expect(missing).toEqual([]);
   });
 

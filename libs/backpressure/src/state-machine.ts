@@ -1,13 +1,6 @@
 import { nextAutoState } from './auto-state.js';
 import { assertValidThresholds, type Thresholds } from './thresholds.js';
-import type {
-  AutoState,
-  BackpressureEvent,
-  BackpressureState,
-  BackpressureStatus,
-  ManualOverride,
-  TransitionCause,
-} from './types.js';
+import type { AutoState, BackpressureEvent, BackpressureState, BackpressureStatus, ManualOverride, TransitionCause } from './types.js';
 import { assertSampleRate } from './validate.js';
 
 export interface TransitionResult {
@@ -89,11 +82,7 @@ export function transition(current: BackpressureStatus, event: BackpressureEvent
  */
 export function nextState(current: BackpressureState, event: BackpressureEvent, t: Thresholds): BackpressureState;
 export function nextState(current: BackpressureStatus, event: BackpressureEvent, t: Thresholds): BackpressureStatus;
-export function nextState(
-  current: BackpressureState | BackpressureStatus,
-  event: BackpressureEvent,
-  t: Thresholds,
-): BackpressureState | BackpressureStatus {
+export function nextState(current: BackpressureState | BackpressureStatus, event: BackpressureEvent, t: Thresholds): BackpressureState | BackpressureStatus {
   if (typeof current === 'string') return transition(statusFromState(current, t), event, t).status.state;
   return transition(current, event, t).status;
 }

@@ -13,10 +13,7 @@ export type BackpressureMode = 'manual' | 'auto';
 export type AutoState = 'normal' | 'throttled' | 'brownout' | 'paused';
 
 /** An operator's standing command (admin endpoint or control command), kept until resume. */
-export type ManualOverride =
-  | { readonly state: 'drain' }
-  | { readonly state: 'paused' }
-  | { readonly state: 'brownout'; readonly sampleRate: number };
+export type ManualOverride = { readonly state: 'drain' } | { readonly state: 'paused' } | { readonly state: 'brownout'; readonly sampleRate: number };
 
 /** What the runtime measures, reported as a 'signals' event. */
 export interface BackpressureSignals {
@@ -31,11 +28,7 @@ export interface BackpressureSignals {
 }
 
 export type BackpressureEvent =
-  | { type: 'drain' }
-  | { type: 'resume' }
-  | { type: 'pause' }
-  | { type: 'brownout'; sampleRate: number }
-  | ({ type: 'signals' } & BackpressureSignals);
+  { type: 'drain' } | { type: 'resume' } | { type: 'pause' } | { type: 'brownout'; sampleRate: number } | ({ type: 'signals' } & BackpressureSignals);
 
 /** Everything the state machine knows; `state`, `mode` and `sampleRate` follow from `manual` and `auto`. */
 export interface BackpressureStatus {

@@ -1,11 +1,4 @@
-import {
-  CircuitOpenError,
-  ConnectionError,
-  ConstraintViolationError,
-  RateLimitedError,
-  SinkTimeoutError,
-  ValidationError,
-} from '@ingest-mesh/reason-codes';
+import { CircuitOpenError, ConnectionError, ConstraintViolationError, RateLimitedError, SinkTimeoutError, ValidationError } from '@ingest-mesh/reason-codes';
 import { describe, expect, it } from 'vitest';
 import { isInfrastructureFailure } from './infrastructure-failure.js';
 

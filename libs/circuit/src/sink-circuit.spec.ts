@@ -69,7 +69,9 @@ describe('SinkCircuit', () => {
     const c = circuit();
     const err = new ValidationError('bad', { field: 'x' });
     for (let i = 0; i < 20; i++) await expect(c.fire(() => Promise.reject(err))).rejects.toBe(err);
-    await failTimes(c, 20, () => Promise.reject(Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505', severity: 'ERROR' })));
+    await failTimes(c, 20, () =>
+      Promise.reject(Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505', severity: 'ERROR' })),
+    );
     expect(c.state).toBe('closed');
     expect(c.stats()).toMatchObject({ failures: 0, dataErrors: 40 });
   });
@@ -161,14 +163,7 @@ describe('SinkCircuit', () => {
     await vi.advanceTimersByTimeAsync(RESET_MS);
     await c.fire(async () => 'ok');
 
-    expect(events).toEqual([
-      'change:closed->open',
-      'open',
-      'change:open->half-open',
-      'half-open',
-      'change:half-open->closed',
-      'close',
-    ]);
+    expect(events).toEqual(['change:closed->open', 'open', 'change:open->half-open', 'half-open', 'change:half-open->closed', 'close']);
     expect(changes.every((ch) => ch.name === 'postgres' && ch.at instanceof Date)).toBe(true);
   });
 

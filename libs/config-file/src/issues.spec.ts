@@ -90,7 +90,10 @@ describe('describeIssue', () => {
 
 describe('formatIssues', () => {
   it('one "path: problem" line per issue', () => {
-    const schema = z.strictObject({ limits: z.strictObject({ max: z.number({ error: 'expected a number' }) }), 'my-key': z.enum(['x', 'z'], { error: 'expected x or z' }).optional() });
+    const schema = z.strictObject({
+      limits: z.strictObject({ max: z.number({ error: 'expected a number' }) }),
+      'my-key': z.enum(['x', 'z'], { error: 'expected x or z' }).optional(),
+    });
     const result = schema.safeParse({ limits: { max: 'a' }, 'my-key': 'y' }, { reportInput: true });
     expect(result.success).toBe(false);
     expect(formatIssues(result.error!)).toEqual(['limits.max: expected a number, got string "a"', '["my-key"]: expected x or z, got string "y"']);

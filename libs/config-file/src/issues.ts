@@ -44,7 +44,8 @@ export function describeIssue(issue: z.core.$ZodIssue, options: DescribeIssueOpt
     case 'unrecognized_keys':
       return `unknown ${issue.keys.length === 1 ? 'key' : 'keys'} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     case 'invalid_value':
-      if (options.invalidValue === 'values') return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(issue.input)}`;
+      if (options.invalidValue === 'values')
+        return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(issue.input)}`;
       return issue.message.startsWith('expected') ? `${issue.message}, got ${describeValue(issue.input)}` : issue.message;
     default:
       return issue.message;

@@ -18,7 +18,11 @@ describe('readConfigFile', () => {
     await writeFile(file, text);
     return file;
   };
-  const failure = (p: Promise<unknown>) => p.then(() => expect.fail('expected a ConfigFileError'), (err: unknown) => err as ConfigFileError);
+  const failure = (p: Promise<unknown>) =>
+    p.then(
+      () => expect.fail('expected a ConfigFileError'),
+      (err: unknown) => err as ConfigFileError,
+    );
 
   it('reads .json as JSON, whatever the case of the extension', async () => {
     expect(await readConfigFile(await write('a.json', '{"a": [1, 2], "b": null}'))).toEqual({ a: [1, 2], b: null });

@@ -8,11 +8,7 @@ import { commandScope, type CommandScope, type ControlCommand } from './command.
  * @param handles  the scopes this app acts on; every app's runtime handles 'runtime', the
  *                 dlq-redriver adds 'dlq', the replay-coordinator adds 'replay'
  */
-export function commandAppliesTo(
-  cmd: Pick<ControlCommand, 'type' | 'target'>,
-  app: string,
-  handles: readonly CommandScope[] = ['runtime'],
-): boolean {
+export function commandAppliesTo(cmd: Pick<ControlCommand, 'type' | 'target'>, app: string, handles: readonly CommandScope[] = ['runtime']): boolean {
   const scope = commandScope(cmd.type);
   if (!handles.includes(scope)) return false;
   if (scope !== 'runtime') return true;

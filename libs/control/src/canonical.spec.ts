@@ -94,6 +94,8 @@ describe('canonicalEncoding', () => {
 
 function sameCommand(a: UnsignedCommand, b: UnsignedCommand): boolean {
   const sortedArgs = (c: UnsignedCommand) => Object.entries(c.args).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
-  return JSON.stringify([a.id, a.type, a.target.app, a.target.tenant, a.target.reason, sortedArgs(a), a.issuedBy, a.issuedAt, a.expiresAt]) ===
-    JSON.stringify([b.id, b.type, b.target.app, b.target.tenant, b.target.reason, sortedArgs(b), b.issuedBy, b.issuedAt, b.expiresAt]);
+  return (
+    JSON.stringify([a.id, a.type, a.target.app, a.target.tenant, a.target.reason, sortedArgs(a), a.issuedBy, a.issuedAt, a.expiresAt]) ===
+    JSON.stringify([b.id, b.type, b.target.app, b.target.tenant, b.target.reason, sortedArgs(b), b.issuedBy, b.issuedAt, b.expiresAt])
+  );
 }

@@ -41,8 +41,7 @@ function setup() {
   return { registry, codec };
 }
 
-const signed = () =>
-  signCommand(newCommand({ type: 'pause', target: { app: 'sink-postgres' }, args: { why: 'maintenance' }, issuedBy: 'unit' }), SECRET);
+const signed = () => signCommand(newCommand({ type: 'pause', target: { app: 'sink-postgres' }, args: { why: 'maintenance' }, issuedBy: 'unit' }), SECRET);
 
 function framed(id: number, body: Buffer): Buffer {
   const header = Buffer.alloc(5);

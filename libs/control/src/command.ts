@@ -1,5 +1,10 @@
 // The control command as the mesh passes it around: the fields of schemas/mesh/ControlCommand.avsc.
-import { CONTROL_COMMAND_TYPE_SYMBOLS, type ControlCommand as WireCommand, type ControlCommandType as WireCommandType, type ControlTarget as WireTarget } from '@ingest-mesh/contracts';
+import {
+  CONTROL_COMMAND_TYPE_SYMBOLS,
+  type ControlCommand as WireCommand,
+  type ControlCommandType as WireCommandType,
+  type ControlTarget as WireTarget,
+} from '@ingest-mesh/contracts';
 import type { ReasonCode } from '@ingest-mesh/reason-codes';
 
 /** The schema's enum default: what a reader built before a new type was added decodes it as. Never issued. */

@@ -18,7 +18,7 @@ describe('operatorFromEnv', () => {
     expect(operatorFromEnv({ MESH_OPERATOR: '  ' }, { osIdentity: fromOs })).toBe('alice@ops-1');
   });
 
-  it('lets a CLI\'s older variable win over MESH_OPERATOR, in the order given', () => {
+  it("lets a CLI's older variable win over MESH_OPERATOR, in the order given", () => {
     const legacyVariables = ['REPLAYCTL_USER'];
     expect(operatorFromEnv({ REPLAYCTL_USER: 'carol@int', MESH_OPERATOR: 'bob' }, { legacyVariables, osIdentity: fromOs })).toBe('carol@int');
     expect(operatorFromEnv({ REPLAYCTL_USER: '', MESH_OPERATOR: 'bob' }, { legacyVariables, osIdentity: fromOs })).toBe('bob');
@@ -70,7 +70,9 @@ describe('signingSecretFromEnv', () => {
   });
 
   it('refuses both at once', () => {
-    expect(error({ MESH_CONTROL_SECRET: SECRET, MESH_CONTROL_SECRET_FILE: file('both', SECRET) }).message).toBe('both MESH_CONTROL_SECRET and MESH_CONTROL_SECRET_FILE are set: set only one');
+    expect(error({ MESH_CONTROL_SECRET: SECRET, MESH_CONTROL_SECRET_FILE: file('both', SECRET) }).message).toBe(
+      'both MESH_CONTROL_SECRET and MESH_CONTROL_SECRET_FILE are set: set only one',
+    );
   });
 
   it('says what is wrong with the file, never its contents', () => {
@@ -97,7 +99,9 @@ describe('signingSecretFromEnv', () => {
   });
 
   it('uses an injected reader', () => {
-    expect(signingSecretFromEnv({ MESH_CONTROL_SECRET_FILE: '/run/secrets/control' }, { readFile: (p) => (p === '/run/secrets/control' ? `${SECRET}\r\n` : '') })).toBe(SECRET);
+    expect(
+      signingSecretFromEnv({ MESH_CONTROL_SECRET_FILE: '/run/secrets/control' }, { readFile: (p) => (p === '/run/secrets/control' ? `${SECRET}\r\n` : '') }),
+    ).toBe(SECRET);
   });
 });
 

@@ -73,7 +73,8 @@ export function signingSecretFromEnv(env: NodeJS.ProcessEnv = process.env, optio
     try {
       text = (options.readFile ?? ((p: string) => readFileSync(p, 'utf8')))(file);
     } catch (err) {
-      const why = typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : err instanceof Error ? err.message : String(err);
+      const why =
+        typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : err instanceof Error ? err.message : String(err);
       throw new ControlSecretError(`${CONTROL_SECRET_FILE_VAR}: cannot read ${file} (${why})`, CONTROL_SECRET_FILE_VAR);
     }
     const secret = text.trim();

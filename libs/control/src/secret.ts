@@ -53,10 +53,7 @@ function readSecret(env: NodeJS.ProcessEnv, variable: string): string | undefine
   if (value === undefined || value === '') return undefined;
   const bytes = Buffer.byteLength(value, 'utf8');
   if (bytes < MIN_SECRET_BYTES) {
-    throw new ControlSecretError(
-      `${variable} is ${bytes} bytes; it must be at least ${MIN_SECRET_BYTES} (e.g. openssl rand -hex 32)`,
-      variable,
-    );
+    throw new ControlSecretError(`${variable} is ${bytes} bytes; it must be at least ${MIN_SECRET_BYTES} (e.g. openssl rand -hex 32)`, variable);
   }
   return value;
 }

@@ -44,7 +44,12 @@ describe('endpointEnv', () => {
     expect(parseEnv(endpointEnv, {}).KAFKA_BROKERS).toEqual(['127.0.0.1:9092']);
   });
   it('reads what is set and names a bad URL with an example', () => {
-    expect(parseEnv(endpointEnv, { KAFKA_BROKERS: 'k1:9092,k2:9092', SEARCH_URL: 'https://search:443' })).toMatchObject({ KAFKA_BROKERS: ['k1:9092', 'k2:9092'], SEARCH_URL: 'https://search:443' });
-    expect(() => parseEnv(endpointEnv, { DATABASE_URL: 'nope' })).toThrow('DATABASE_URL: expected a URL such as postgres://mesh@127.0.0.1:5432/mesh (got "nope")');
+    expect(parseEnv(endpointEnv, { KAFKA_BROKERS: 'k1:9092,k2:9092', SEARCH_URL: 'https://search:443' })).toMatchObject({
+      KAFKA_BROKERS: ['k1:9092', 'k2:9092'],
+      SEARCH_URL: 'https://search:443',
+    });
+    expect(() => parseEnv(endpointEnv, { DATABASE_URL: 'nope' })).toThrow(
+      'DATABASE_URL: expected a URL such as postgres://mesh@127.0.0.1:5432/mesh (got "nope")',
+    );
   });
 });

@@ -18,7 +18,10 @@ export const ENDPOINT_VARS = Object.keys(ENDPOINT_DEFAULTS) as EndpointVar[];
 
 /** A comma-separated broker list (`a:9092, b:9092`) as host:port entries, blanks dropped. */
 export function brokerList(text: string): string[] {
-  return text.split(',').map((b) => b.trim()).filter(Boolean);
+  return text
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
 }
 
 /** The endpoint variables as the environment sets them; unset or blank ones get their loopback default. */

@@ -21,7 +21,12 @@ export const env = {
   list: (example: string) =>
     z
       .string({ error: `expected a comma-separated list such as ${example}` })
-      .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
       .refine((l) => l.length > 0, { error: `expected a comma-separated list such as ${example}` }),
   secret: (minLength: number) =>
     z

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { FieldPathError, formatFieldPath, namesManyValues, parseFieldPath, parseSingleValuePath, resolveFieldPath, valueAt, type PathSegment } from './field-path.js';
+import {
+  FieldPathError,
+  formatFieldPath,
+  namesManyValues,
+  parseFieldPath,
+  parseSingleValuePath,
+  resolveFieldPath,
+  valueAt,
+  type PathSegment,
+} from './field-path.js';
 
 const resolve = (root: unknown, path: string) => resolveFieldPath(root, parseFieldPath(path));
 const key = (k: string): PathSegment => ({ kind: 'key', key: k });
@@ -14,7 +23,11 @@ describe('parseFieldPath', () => {
       { kind: 'key', key: 'address' },
       { kind: 'key', key: 'zip' },
     ]);
-    expect(parseFieldPath('items[2].qty')).toEqual([{ kind: 'key', key: 'items' }, { kind: 'index', index: 2 }, { kind: 'key', key: 'qty' }]);
+    expect(parseFieldPath('items[2].qty')).toEqual([
+      { kind: 'key', key: 'items' },
+      { kind: 'index', index: 2 },
+      { kind: 'key', key: 'qty' },
+    ]);
     expect(parseFieldPath('m[*][0]')).toEqual([{ kind: 'key', key: 'm' }, { kind: 'each' }, { kind: 'index', index: 0 }]);
   });
 
@@ -112,7 +125,7 @@ describe('one syntax: the union of both', () => {
     expect(namesManyValues(parseFieldPath('items[*].sku'))).toBe(true);
   });
 
-  it('valueAt is resolveFieldPath\'s one value for every path without [*]', () => {
+  it("valueAt is resolveFieldPath's one value for every path without [*]", () => {
     const payload = { a: { b: [{ c: 1 }, null, { c: new Map([['d', 2]]) }] }, s: 'x', n: null };
     for (const path of ['a', 'a.b', 'a.b[0].c', 'a.b[1].c', 'a.b[2].c.d', 'a.b[9]', 's.length', 'n', 'n.x', 'zz', 'a.hasOwnProperty']) {
       const segments = parseFieldPath(path);
@@ -124,7 +137,9 @@ describe('one syntax: the union of both', () => {
   it('parseSingleValuePath takes every path without [*]', () => {
     expect(parseSingleValuePath('items[0].sku')).toEqual([key('items'), index(0), key('sku')]);
     expect(() => parseSingleValuePath('items[*].sku')).toThrow('use an index, as in items[0].sku');
-    expect(() => parseSingleValuePath('items[*].sku')).toThrow(expect.objectContaining({ name: 'FieldPathError', path: 'items[*].sku', problem: 'many-values' }));
+    expect(() => parseSingleValuePath('items[*].sku')).toThrow(
+      expect.objectContaining({ name: 'FieldPathError', path: 'items[*].sku', problem: 'many-values' }),
+    );
     expect(() => parseSingleValuePath('items[x]')).toThrow(expect.objectContaining({ problem: 'syntax' }));
   });
 });

@@ -35,7 +35,8 @@ const q = (text: string) => JSON.stringify(text);
 
 /** Parses a field path; throws a FieldPathError saying what is wrong with it. */
 export function parseFieldPath(path: string): PathSegment[] {
-  if (typeof path !== 'string') throw new FieldPathError(`a field path must be a string, got ${path === null ? 'null' : typeof path} (expected ${SYNTAX})`, String(path));
+  if (typeof path !== 'string')
+    throw new FieldPathError(`a field path must be a string, got ${path === null ? 'null' : typeof path} (expected ${SYNTAX})`, String(path));
   if (path.length === 0) throw new FieldPathError(`empty field path (expected ${SYNTAX})`, path);
   const refuse = (problem: string): never => {
     throw new FieldPathError(`${q(path)} is not a field path: ${problem} (expected ${SYNTAX})`, path);
@@ -59,7 +60,11 @@ export function parseFieldPath(path: string): PathSegment[] {
     if (pos === path.length) return segments;
     if (path[pos] !== '.') {
       const after = q(path.slice(0, pos));
-      refuse(path[pos - 1] === ']' ? `unexpected ${q(path[pos]!)} after ${after}: a "." comes before the next field name` : `unexpected ${q(path[pos]!)} after ${after}: field names have letters, digits and _ only`);
+      refuse(
+        path[pos - 1] === ']'
+          ? `unexpected ${q(path[pos]!)} after ${after}: a "." comes before the next field name`
+          : `unexpected ${q(path[pos]!)} after ${after}: field names have letters, digits and _ only`,
+      );
     }
     pos += 1;
   }
@@ -70,7 +75,10 @@ function nameMissing(path: string, pos: number): string {
   const c = path[pos];
   if (c === undefined) return 'it ends with "."';
   if (c === '.') return pos === 0 ? 'it starts with "."' : 'two dots in a row';
-  if (c === '[') return pos === 0 ? 'it starts with "[": a path starts with a field name, as in items[0]' : '"[" right after ".": an index follows its field name directly, as in items[0]';
+  if (c === '[')
+    return pos === 0
+      ? 'it starts with "[": a path starts with a field name, as in items[0]'
+      : '"[" right after ".": an index follows its field name directly, as in items[0]';
   if (c === '*') return '"*" is not a field name: every element of a list is written [*], as in items[*].sku';
   if (/[0-9]/.test(c)) {
     WORD.lastIndex = pos;
@@ -105,7 +113,11 @@ export function namesManyValues(segments: readonly PathSegment[]): boolean {
 export function parseSingleValuePath(path: string): PathSegment[] {
   const segments = parseFieldPath(path);
   if (namesManyValues(segments)) {
-    throw new FieldPathError(`${q(path)} names one value per element of a list ([*]), but one value is needed here: use an index, as in ${path.replace('[*]', '[0]')}`, path, 'many-values');
+    throw new FieldPathError(
+      `${q(path)} names one value per element of a list ([*]), but one value is needed here: use an index, as in ${path.replace('[*]', '[0]')}`,
+      path,
+      'many-values',
+    );
   }
   return segments;
 }

@@ -3,13 +3,29 @@ import { distinctKeys, readIntegerReplies } from './pipeline-replies.js';
 
 describe('readIntegerReplies', () => {
   it('returns the integer replies in order when every command succeeded', () => {
-    expect(readIntegerReplies([[null, 0], [null, 2], [null, 1]], 3)).toEqual({ codes: [0, 2, 1], error: undefined });
+    expect(
+      readIntegerReplies(
+        [
+          [null, 0],
+          [null, 2],
+          [null, 1],
+        ],
+        3,
+      ),
+    ).toEqual({ codes: [0, 2, 1], error: undefined });
   });
 
   it('keeps the answered replies and reports the first failure', () => {
     const first = new Error('LOADING Redis is loading the dataset in memory');
     const second = new Error('Command timed out');
-    const read = readIntegerReplies([[null, 1], [first, null], [second, null]], 3);
+    const read = readIntegerReplies(
+      [
+        [null, 1],
+        [first, null],
+        [second, null],
+      ],
+      3,
+    );
     expect(read.codes).toEqual([1, undefined, undefined]);
     expect(read.error).toBe(first);
   });

@@ -87,7 +87,13 @@ describe('Redis unreachable (nothing listens on the port)', () => {
     const stock = new Redis(url);
     stock.on('error', () => undefined);
     const pending = stock.pipeline().get('k').exec();
-    const result = await Promise.race([pending.then(() => 'settled', () => 'settled'), sleep(1_500).then(() => 'pending')]);
+    const result = await Promise.race([
+      pending.then(
+        () => 'settled',
+        () => 'settled',
+      ),
+      sleep(1_500).then(() => 'pending'),
+    ]);
     // Disconnecting between reconnect attempts does not even flush its offline queue: left pending.
     stock.disconnect();
     expect(result).toBe('pending');
@@ -114,7 +120,22 @@ class ScratchRedis {
 
   /** Starts redis-server on the same port and dir and waits until it answers (AOF loaded). */
   async restart(): Promise<void> {
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--daemonize', 'no'];
+    const args = [
+      '--port',
+      String(this.port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      this.dir,
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'always',
+      '--save',
+      '',
+      '--daemonize',
+      'no',
+    ];
     const child = spawn('redis-server', args, { stdio: 'ignore' });
     this.process = child;
     const probe = new Redis(this.url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => 50 });

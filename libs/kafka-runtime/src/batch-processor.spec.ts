@@ -12,7 +12,14 @@ function records(ids: string[]): InboundRecord[] {
   return ids.map((id, n) => ({
     topic: 't',
     partition: 0,
-    message: { key: Buffer.from(id), value: Buffer.from(JSON.stringify({ id })), offset: String(n), timestamp: String(Date.now()), attributes: 0, headers: {} } as KafkaMessage,
+    message: {
+      key: Buffer.from(id),
+      value: Buffer.from(JSON.stringify({ id })),
+      offset: String(n),
+      timestamp: String(Date.now()),
+      attributes: 0,
+      headers: {},
+    } as KafkaMessage,
   }));
 }
 const idOf = (r: InboundRecord) => r.message.key!.toString();
@@ -40,7 +47,10 @@ class MemoryStore implements IdempotencyStore {
   async close(): Promise<void> {}
 }
 
-function setup(handle: (batch: string[], attempt: number) => RecordOutcome[] | Promise<RecordOutcome[]>, extra: Omit<Partial<BatchProcessorOptions>, 'handler'> & { handler?: Partial<RecordHandler> } = {}) {
+function setup(
+  handle: (batch: string[], attempt: number) => RecordOutcome[] | Promise<RecordOutcome[]>,
+  extra: Omit<Partial<BatchProcessorOptions>, 'handler'> & { handler?: Partial<RecordHandler> } = {},
+) {
   const calls: string[][] = [];
   const letters: DeadLetter[] = [];
   const sleeps: number[] = [];
@@ -89,7 +99,9 @@ describe('BatchProcessor', () => {
   it('dead-letters a non-retryable failure and keeps going', async () => {
     const t = setup((b) => b.map((id) => (id === 'b' ? { status: 'failed', error: new ValidationError('bad amount', { field: 'amount' }) } : done())));
     expect(await t.processor.process(records(['a', 'b', 'c']), t.ctx)).toBe(3);
-    expect(t.letters.map((l) => [idOf(l as InboundRecord), l.failure.code, l.failure.retryable, l.attempts, l.tenant])).toEqual([['b', 'VALIDATION_FAIL', false, 1, 'acme']]);
+    expect(t.letters.map((l) => [idOf(l as InboundRecord), l.failure.code, l.failure.retryable, l.attempts, l.tenant])).toEqual([
+      ['b', 'VALIDATION_FAIL', false, 1, 'acme'],
+    ]);
     expect(t.counts).toEqual({ written: 2, dlq: 1 });
   });
 
@@ -97,7 +109,10 @@ describe('BatchProcessor', () => {
     const t = setup((b, attempt) => b.map((id) => (id === 'b' && attempt === 1 ? { status: 'failed', error: new ConnectionError('reset') } : done())));
     expect(await t.processor.process(records(['a', 'b', 'c']), t.ctx)).toBe(3);
     // c was handled in the first call but is handled again after b, so order per key holds.
-    expect(t.calls).toEqual([['a', 'b', 'c'], ['b', 'c']]);
+    expect(t.calls).toEqual([
+      ['a', 'b', 'c'],
+      ['b', 'c'],
+    ]);
     expect(t.sleeps).toEqual([50]); // full jitter: 0.5 × min(1000, 100 × 2^0)
     expect(t.letters).toEqual([]);
     expect(t.counts.written).toBe(3);
@@ -113,7 +128,9 @@ describe('BatchProcessor', () => {
 
   it('waits as long as a RATE_LIMITED record asks (retryAfterMs), within the cap', async () => {
     let n = 0;
-    const t = setup((b) => b.map((id) => (id === 'b' && ++n <= 2 ? { status: 'failed', error: new RateLimitedError('429', { retryAfterMs: n === 1 ? 700 : 60_000 }) } : done())));
+    const t = setup((b) =>
+      b.map((id) => (id === 'b' && ++n <= 2 ? { status: 'failed', error: new RateLimitedError('429', { retryAfterMs: n === 1 ? 700 : 60_000 }) } : done())),
+    );
     expect(await t.processor.process(records(['a', 'b']), t.ctx)).toBe(2);
     expect(t.sleeps).toEqual([700, 1000]); // not the jittered 50 and 100: what the sink asked, capped at capMs
   });
@@ -244,16 +261,19 @@ describe('BatchProcessor', () => {
     expect(t.letters).toEqual([]);
   });
 
-  it('renews the round\'s reservations while the handler runs, and stops when the round is done', async () => {
+  it("renews the round's reservations while the handler runs, and stops when the round is done", async () => {
     vi.useFakeTimers();
     try {
       const store = new MemoryStore();
       let finish!: () => void;
       const slow = new Promise<void>((resolve) => (finish = resolve));
-      const t = setup(async (b) => {
-        await slow;
-        return b.map(done);
-      }, { idempotency: store, reservationRenewMs: 100 });
+      const t = setup(
+        async (b) => {
+          await slow;
+          return b.map(done);
+        },
+        { idempotency: store, reservationRenewMs: 100 },
+      );
       const processing = t.processor.process(records(['a', 'b']), t.ctx);
       await vi.advanceTimersByTimeAsync(350);
       // One reservation, then a renewal every 100 ms of the two held keys.
@@ -277,7 +297,10 @@ describe('BatchProcessor', () => {
       return b.map(done);
     });
     expect(await t.processor.process(records(['a', 'b']), t.ctx)).toBe(2);
-    expect(t.calls).toEqual([['a', 'b'], ['a', 'b']]);
+    expect(t.calls).toEqual([
+      ['a', 'b'],
+      ['a', 'b'],
+    ]);
   });
 
   it('keeps retrying a DLQ produce that fails, and counts nothing twice', async () => {
@@ -344,7 +367,10 @@ describe('BatchProcessor', () => {
         return b.map((id) => (round === 1 && id === 'b' ? later(1200) : done()));
       });
       expect(await t.processor.process(records(['a', 'b', 'c']), t.ctx)).toBe(3);
-      expect(t.calls).toEqual([['a', 'b', 'c'], ['b', 'c']]);
+      expect(t.calls).toEqual([
+        ['a', 'b', 'c'],
+        ['b', 'c'],
+      ]);
       expect(t.sleeps.reduce((x, y) => x + y, 0)).toBe(1200);
       expect(t.counts).toEqual({ written: 3 });
     });
@@ -356,7 +382,10 @@ describe('BatchProcessor', () => {
         return b.map((id) => (round === 1 && id === 'a' ? later(10) : done()));
       });
       expect(await t.processor.process(records(['a', 'b']), t.ctx)).toBe(2);
-      expect(t.calls).toEqual([['a', 'b'], ['a', 'b']]);
+      expect(t.calls).toEqual([
+        ['a', 'b'],
+        ['a', 'b'],
+      ]);
       expect(t.counts).toEqual({ written: 2 });
     });
   });

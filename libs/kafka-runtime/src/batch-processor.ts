@@ -277,7 +277,10 @@ export class BatchProcessor {
   private async runHandler(todo: Item[], ctx: { signal: AbortSignal; heartbeat(): Promise<void>; attempt: number }) {
     const started = this.now();
     try {
-      const outcomes = await this.opts.handler.handle(todo.map((i) => i.record), ctx);
+      const outcomes = await this.opts.handler.handle(
+        todo.map((i) => i.record),
+        ctx,
+      );
       if (outcomes.length !== todo.length) {
         const error = new InternalError(`handler returned ${outcomes.length} outcomes for ${todo.length} records`);
         return todo.map(() => ({ status: 'failed' as const, error }));
@@ -338,7 +341,12 @@ export class BatchProcessor {
     if (!settled) return;
     const fresh = finals.filter((i) => i.final !== undefined && !i.reported);
     if (fresh.length === 0) return;
-    await this.untilDone('report settled records', ctx, () => settled.call(this.opts.handler, fresh.map((i) => ({ record: i.record, final: i.final! }))));
+    await this.untilDone('report settled records', ctx, () =>
+      settled.call(
+        this.opts.handler,
+        fresh.map((i) => ({ record: i.record, final: i.final! })),
+      ),
+    );
     for (const i of fresh) i.reported = true;
   }
 

@@ -44,12 +44,14 @@ describe('runtimeEnvShape', () => {
   });
 
   it('requires the admin token and control secret', () => {
-    expect(() => parseEnv(runtimeEnvShape, {})).toThrow(/MESH_ADMIN_TOKEN: expected a secret of at least 16 characters \(set it in the environment\) \(got nothing\)/);
+    expect(() => parseEnv(runtimeEnvShape, {})).toThrow(
+      /MESH_ADMIN_TOKEN: expected a secret of at least 16 characters \(set it in the environment\) \(got nothing\)/,
+    );
   });
 });
 
 describe('re-exports', () => {
-  it('are env-config\'s helpers, for code that imports them from the runtime', () => {
+  it("are env-config's helpers, for code that imports them from the runtime", () => {
     expect(runtime.parseEnv).toBe(envConfig.parseEnv);
     expect(runtime.env).toBe(envConfig.env);
     expect(runtime.ConfigError).toBe(envConfig.ConfigError);

@@ -114,9 +114,7 @@ export class ConsumerLoop {
     const last = handled[handled.length - 1]!;
     for (const r of handled) payload.resolveOffset(r.message.offset);
     this.opts.lastRecordTime.set(`${last.topic}:${last.partition}`, Number(last.message.timestamp));
-    await this.opts.consumer.commitOffsets([
-      { topic: last.topic, partition: last.partition, offset: (BigInt(last.message.offset) + 1n).toString() },
-    ]);
+    await this.opts.consumer.commitOffsets([{ topic: last.topic, partition: last.partition, offset: (BigInt(last.message.offset) + 1n).toString() }]);
   }
 
   /** Feeds the automatic backpressure states; called after each round and on a timer when idle. */

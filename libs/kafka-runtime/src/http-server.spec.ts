@@ -39,8 +39,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const post = (path: string, auth?: string) =>
-  fetch(base + path, { method: 'POST', headers: auth ? { authorization: auth } : {} });
+const post = (path: string, auth?: string) => fetch(base + path, { method: 'POST', headers: auth ? { authorization: auth } : {} });
 
 describe('health and metrics', () => {
   it('answers live, ready and detailed', async () => {

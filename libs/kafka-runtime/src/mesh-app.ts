@@ -108,7 +108,11 @@ export async function startMeshApp(opts: MeshAppOptions): Promise<MeshApp> {
   };
 
   const parts = await buildParts(opts, { ...contextOf(env, clients), backpressure: flow.backpressure, subscribe });
-  const consumer = (late.consumer = createConsumerStage({ env, groupId, topics: initialTopics, handler: parts.handler, signal: shutdown.signal }, clients, flow));
+  const consumer = (late.consumer = createConsumerStage(
+    { env, groupId, topics: initialTopics, handler: parts.handler, signal: shutdown.signal },
+    clients,
+    flow,
+  ));
   const act = runtimeActions(flow);
   const control = createControlStage({ app: opts.app, env, groupId, scopes: opts.controlScopes ?? [], act, onControl: parts.onControl }, clients);
   let stopping = false;
@@ -144,7 +148,17 @@ export async function startMeshApp(opts: MeshAppOptions): Promise<MeshApp> {
 }
 
 function contextOf(env: RuntimeEnv, c: Clients): Omit<AppContext, 'backpressure' | 'subscribe'> {
-  return { env, instanceId: c.instanceId, kafka: c.kafka, admin: c.admin, producer: c.producer, registry: c.registry, logger: c.logger, metrics: c.metrics, events: c.events };
+  return {
+    env,
+    instanceId: c.instanceId,
+    kafka: c.kafka,
+    admin: c.admin,
+    producer: c.producer,
+    registry: c.registry,
+    logger: c.logger,
+    metrics: c.metrics,
+    events: c.events,
+  };
 }
 
 async function closeClients(c: Clients, circuits: readonly SinkCircuit[]): Promise<void> {

@@ -13,7 +13,12 @@ export function recordBytes(record: InboundRecord): number {
  * Cuts `records` into consecutive rounds. A round ends before it would exceed maxRecords or
  * maxBytes; a record bigger than maxBytes on its own is a round of its own (never split or dropped).
  */
-export function splitRounds(records: readonly InboundRecord[], maxRecords: number, maxBytes: number, sizeOf: (record: InboundRecord) => number = recordBytes): InboundRecord[][] {
+export function splitRounds(
+  records: readonly InboundRecord[],
+  maxRecords: number,
+  maxBytes: number,
+  sizeOf: (record: InboundRecord) => number = recordBytes,
+): InboundRecord[][] {
   return chunkBy(records, { maxCount: maxRecords, maxBytes, sizeOf });
 }
 

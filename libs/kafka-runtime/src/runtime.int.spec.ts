@@ -35,7 +35,13 @@ const kafka = new Kafka({ clientId: `runtime-int-${run}`, brokers, logLevel: log
 const admin = kafka.admin();
 const db = new pg.Client({ connectionString: databaseUrl });
 
-interface Entry { tenant: string; id: string; revision: number; fail?: 'fatal' | 'transient' | 'always'; failTimes?: number }
+interface Entry {
+  tenant: string;
+  id: string;
+  revision: number;
+  fail?: 'fatal' | 'transient' | 'always';
+  failTimes?: number;
+}
 
 // 240 entries over 3 partitions: plain ones, 8 fatal, 8 transient (fail twice), 2 that always
 // fail, 6 sent twice, and 4 messages that are not JSON.
@@ -102,7 +108,10 @@ async function committed(): Promise<Map<number, bigint>> {
   return new Map(offsets!.partitions.map((p) => [p.partition, BigInt(p.offset)]));
 }
 
-interface Read { partition: number; message: KafkaMessage }
+interface Read {
+  partition: number;
+  message: KafkaMessage;
+}
 
 async function readAll(fromTopic: string): Promise<Read[]> {
   const ends = await admin.fetchTopicOffsets(fromTopic);
@@ -165,10 +174,14 @@ describe('kafka-runtime on the real stack', () => {
     app = startApp();
     await started(app); // its SIGTERM handler is installed from here on
     const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]));
-    await waitFor('the group to commit every record', async () => {
-      const offsets = await committed();
-      return [...ends].every(([p, end]) => offsets.get(p) === end) ? true : undefined;
-    }, 120_000);
+    await waitFor(
+      'the group to commit every record',
+      async () => {
+        const offsets = await committed();
+        return [...ends].every(([p, end]) => offsets.get(p) === end) ? true : undefined;
+      },
+      120_000,
+    );
     app.kill('SIGTERM');
     const { code } = await exited(app);
     expect(code).toBe(0);
@@ -201,7 +214,8 @@ describe('kafka-runtime on the real stack', () => {
     // yet committed, is sent again after the restart. Its origin coordinates identify it.
     const origin = (m: KafkaMessage) => `${headerString(m.headers, DLQ_HEADERS.originPartition)}:${headerString(m.headers, DLQ_HEADERS.originOffset)}`;
     const mine = [...new Map(letters.map((m) => [origin(m), m])).values()];
-    for (const m of letters) expect(headerString(m.headers, DLQ_HEADERS.reason)).toBe(headerString(mine.find((u) => origin(u) === origin(m))!.headers, DLQ_HEADERS.reason));
+    for (const m of letters)
+      expect(headerString(m.headers, DLQ_HEADERS.reason)).toBe(headerString(mine.find((u) => origin(u) === origin(m))!.headers, DLQ_HEADERS.reason));
     const byKey = new Map(mine.map((m) => [m.key!.toString(), m]));
     const fatal = entries.filter((e) => e.fail === 'fatal');
     const always = entries.filter((e) => e.fail === 'always');
@@ -214,7 +228,9 @@ describe('kafka-runtime on the real stack', () => {
       expect(headerString(m.headers, DLQ_HEADERS.retryable)).toBe('false');
       expect(headerString(m.headers, DLQ_HEADERS.app)).toBe('ledger-test');
       expect(headerString(m.headers, DLQ_HEADERS.tenant)).toBe(e.tenant);
-      expect(headerString(m.headers, DLQ_HEADERS.dedupeKey)).toBe(dedupeKey({ tenant: e.tenant, source: 'ledger-test', entityType: 'entry', id: e.id, revision: 1 }));
+      expect(headerString(m.headers, DLQ_HEADERS.dedupeKey)).toBe(
+        dedupeKey({ tenant: e.tenant, source: 'ledger-test', entityType: 'entry', id: e.id, revision: 1 }),
+      );
       expect(headerString(m.headers, DLQ_HEADERS.error)).toBe(`ValidationError: entry ${e.id} is marked fatal`);
     }
     for (const e of always) {

@@ -9,6 +9,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type pg from 'pg';
 import { qualifiedName, quoteIdent } from './quote-ident.js';
+import { withClient } from './transaction.js';
 
 export const MIGRATIONS_TABLE = 'schema_migrations';
 const FILE_PATTERN = /^(\d{1,9})_([a-z0-9_]+)\.sql$/;
@@ -80,14 +81,9 @@ export async function migrate(pool: pg.Pool, migrations: readonly Migration[], o
   const { schema } = options;
   const table = qualifiedName(schema, MIGRATIONS_TABLE);
   const lockName = `ingest-mesh/sink-postgres/migrations:${schema}`;
-  const client = await pool.connect();
-  let broken = false;
-  // Checked out, the connection has no pool listener: a server dropping it would crash the process (transaction.ts).
-  const markBroken = () => {
-    broken = true;
-  };
-  client.on('error', markBroken);
-  try {
+  // One checked-out connection for all of it (its advisory lock is per transaction), listened to
+  // while out so a server dropping it cannot crash the process (withClient).
+  return withClient(pool, async (client, markBroken) => {
     const inLockedTransaction = async <T>(work: () => Promise<T>): Promise<T> => {
       await client.query('BEGIN');
       try {
@@ -97,9 +93,7 @@ export async function migrate(pool: pg.Pool, migrations: readonly Migration[], o
         return result;
       } catch (err) {
         // A connection that cannot even roll back is dropped, not returned to the pool.
-        await client.query('ROLLBACK').catch(() => {
-          broken = true;
-        });
+        await client.query('ROLLBACK').catch(markBroken);
         throw err;
       }
     };
@@ -113,10 +107,10 @@ export async function migrate(pool: pg.Pool, migrations: readonly Migration[], o
       if (exists.rowCount === 0) await client.query(`CREATE SCHEMA ${quoteIdent(schema)}`);
       await client.query(
         `CREATE TABLE IF NOT EXISTS ${table} (
-           version    bigint      PRIMARY KEY,
-           name       text        NOT NULL,
-           checksum   text        NOT NULL,
-           applied_at timestamptz NOT NULL DEFAULT now())`,
+             version    bigint      PRIMARY KEY,
+             name       text        NOT NULL,
+             checksum   text        NOT NULL,
+             applied_at timestamptz NOT NULL DEFAULT now())`,
       );
       return appliedChecksums();
     });
@@ -151,10 +145,7 @@ export async function migrate(pool: pg.Pool, migrations: readonly Migration[], o
       (appliedNow ? result.applied : result.unchanged).push(m.file);
     }
     return result;
-  } finally {
-    client.off('error', markBroken);
-    client.release(broken);
-  }
+  });
 }
 
 function changedError(m: Migration, recorded: string, schema: string): MigrationError {

@@ -24,14 +24,21 @@ describe('pg errors', () => {
   });
 
   it('a constraint error names the constraint and table, never the failing row detail', () => {
-    const err = toRecordError(dbError('23505', { constraint: 'customers_email_key', table: 'customers', detail: 'Key (email)=(alice@example.com) already exists.' }), 'customer c-1 revision 2 (tenant acme)');
+    const err = toRecordError(
+      dbError('23505', { constraint: 'customers_email_key', table: 'customers', detail: 'Key (email)=(alice@example.com) already exists.' }),
+      'customer c-1 revision 2 (tenant acme)',
+    );
     expect(classify(err)).toMatchObject({ code: 'CONSTRAINT_VIOLATION', retryable: false });
-    expect(err.message).toBe('customer c-1 revision 2 (tenant acme) violates unique constraint "customers_email_key" on table customers (SQLSTATE 23505): server says no');
+    expect(err.message).toBe(
+      'customer c-1 revision 2 (tenant acme) violates unique constraint "customers_email_key" on table customers (SQLSTATE 23505): server says no',
+    );
     expect(classify(err).message).not.toContain('alice@example.com');
   });
 
   it('a not-null error without a constraint name names the column', () => {
-    expect(toRecordError(dbError('23502', { column: 'status', table: 'orders' }), 'order o-1 revision 1 (tenant acme)').message).toContain('violates not-null constraint on column "status" on table orders');
+    expect(toRecordError(dbError('23502', { column: 'status', table: 'orders' }), 'order o-1 revision 1 (tenant acme)').message).toContain(
+      'violates not-null constraint on column "status" on table orders',
+    );
   });
 
   it('a data exception is VALIDATION_FAIL with the column as field', () => {

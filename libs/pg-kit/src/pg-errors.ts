@@ -50,7 +50,9 @@ export function toRecordError(err: unknown, what: string): MeshError {
   if (sqlstate.startsWith('23')) {
     const kind = CONSTRAINT_KINDS[sqlstate] ?? 'integrity';
     const name = e.constraint ? ` "${e.constraint}"` : e.column ? ` on column "${e.column}"` : '';
-    return new ConstraintViolationError(`${what} violates ${kind} constraint${name}${where} (SQLSTATE ${sqlstate}): ${e.message ?? String(err)}`, { cause: err });
+    return new ConstraintViolationError(`${what} violates ${kind} constraint${name}${where} (SQLSTATE ${sqlstate}): ${e.message ?? String(err)}`, {
+      cause: err,
+    });
   }
   const column = e.column ? ` column "${e.column}"` : '';
   return new ValidationError(`${what}: PostgreSQL refused a value${column}${where} (SQLSTATE ${sqlstate}): ${e.message ?? String(err)}`, {

@@ -50,9 +50,7 @@ function singleLine(text: string): string {
 
 /** postgres://user:secret@host → postgres://user:***@host; password=secret → password=*** */
 export function redactCredentials(text: string): string {
-  return text
-    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^\s/@:]*):[^\s/@]*@/gi, '$1:***@')
-    .replace(/\b(password|passwd|pwd|secret|token)=[^\s&;,]+/gi, '$1=***');
+  return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^\s/@:]*):[^\s/@]*@/gi, '$1:***@').replace(/\b(password|passwd|pwd|secret|token)=[^\s&;,]+/gi, '$1=***');
 }
 
 function truncateUtf8(text: string, maxBytes: number): string {

@@ -22,7 +22,10 @@ function documentedRows(markdown: string): DocRow[] {
     .split('\n')
     .filter((line) => /^\|\s*`[A-Z_]+`\s*\|/.test(line))
     .map((line) => {
-      const cells = line.split('|').slice(1, -1).map((cell) => cell.trim());
+      const cells = line
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim());
       return { code: (cells[0] ?? '').replaceAll('`', ''), retryable: cells[1] ?? '', cells };
     });
 }
@@ -32,8 +35,14 @@ describe('docs/reason-codes.md', () => {
 
   it('documents every code exactly once, and no code that does not exist', () => {
     const documented = rows.map((row) => row.code);
-    expect(documented.filter((code) => !(code in REASON_CODES)), 'documented but not in codes.ts').toEqual([]);
-    expect(REASON_CODE_LIST.filter((code) => !documented.includes(code)), 'in codes.ts but not documented').toEqual([]);
+    expect(
+      documented.filter((code) => !(code in REASON_CODES)),
+      'documented but not in codes.ts',
+    ).toEqual([]);
+    expect(
+      REASON_CODE_LIST.filter((code) => !documented.includes(code)),
+      'in codes.ts but not documented',
+    ).toEqual([]);
     expect(new Set(documented).size, 'a code documented twice').toBe(documented.length);
   });
 
@@ -61,8 +70,14 @@ describe('schemas/mesh/ReasonCode.avsc', () => {
   });
 
   it('has every code as a symbol, and nothing else', () => {
-    expect(schema.symbols.filter((symbol) => !(symbol in REASON_CODES)), 'symbols that are not codes').toEqual([]);
-    expect(REASON_CODE_LIST.filter((code) => !schema.symbols.includes(code)), 'codes missing from the enum').toEqual([]);
+    expect(
+      schema.symbols.filter((symbol) => !(symbol in REASON_CODES)),
+      'symbols that are not codes',
+    ).toEqual([]);
+    expect(
+      REASON_CODE_LIST.filter((code) => !schema.symbols.includes(code)),
+      'codes missing from the enum',
+    ).toEqual([]);
     expect(new Set(schema.symbols).size).toBe(schema.symbols.length);
   });
 

@@ -23,7 +23,8 @@ const kafkajsClasses = kafkajs as unknown as Record<
   'KafkaJSConnectionClosedError' | 'KafkaJSBrokerNotFound' | 'KafkaJSSASLAuthenticationError',
   new (message: string, metadata?: object) => Error
 >;
-const ClusterAllFailedError = (require('ioredis/built/errors/ClusterAllFailedError.js') as typeof import('ioredis/built/errors/ClusterAllFailedError.js')).default;
+const ClusterAllFailedError = (require('ioredis/built/errors/ClusterAllFailedError.js') as typeof import('ioredis/built/errors/ClusterAllFailedError.js'))
+  .default;
 
 function codeOf(err: unknown) {
   const { code, retryable } = classify(err);
@@ -35,12 +36,29 @@ describe('kafkajs', () => {
 
   it('connection errors are CONNECTION_ERROR, retryable', () => {
     expect(codeOf(refused)).toEqual({ code: 'CONNECTION_ERROR', retryable: true });
-    expect(codeOf(new kafkajsClasses.KafkaJSConnectionClosedError('Closed connection', { host: '127.0.0.1', port: 9092 }))).toEqual({ code: 'CONNECTION_ERROR', retryable: true });
-    expect(codeOf(new kafkajsClasses.KafkaJSBrokerNotFound('Broker 1 not found in the cached metadata'))).toEqual({ code: 'CONNECTION_ERROR', retryable: true });
+    expect(codeOf(new kafkajsClasses.KafkaJSConnectionClosedError('Closed connection', { host: '127.0.0.1', port: 9092 }))).toEqual({
+      code: 'CONNECTION_ERROR',
+      retryable: true,
+    });
+    expect(codeOf(new kafkajsClasses.KafkaJSBrokerNotFound('Broker 1 not found in the cached metadata'))).toEqual({
+      code: 'CONNECTION_ERROR',
+      retryable: true,
+    });
   });
 
   it('request timeouts are SINK_TIMEOUT', () => {
-    expect(codeOf(new KafkaJSRequestTimeoutError('Request Produce(key: 0, version: 7) timed out', { broker: '127.0.0.1:9092', clientId: 'sink-postgres', correlationId: 4, createdAt: 0, sentAt: 0, pendingDuration: 0 }))).toEqual({ code: 'SINK_TIMEOUT', retryable: true });
+    expect(
+      codeOf(
+        new KafkaJSRequestTimeoutError('Request Produce(key: 0, version: 7) timed out', {
+          broker: '127.0.0.1:9092',
+          clientId: 'sink-postgres',
+          correlationId: 4,
+          createdAt: 0,
+          sentAt: 0,
+          pendingDuration: 0,
+        }),
+      ),
+    ).toEqual({ code: 'SINK_TIMEOUT', retryable: true });
   });
 
   it('gave-up-retrying takes the code of the error kafkajs retried', () => {
@@ -62,7 +80,10 @@ describe('kafkajs', () => {
   });
 
   it('SASL authentication failures are not retryable', () => {
-    expect(codeOf(new kafkajsClasses.KafkaJSSASLAuthenticationError('SASL PLAIN authentication failed'))).toEqual({ code: 'CONNECTION_ERROR', retryable: false });
+    expect(codeOf(new kafkajsClasses.KafkaJSSASLAuthenticationError('SASL PLAIN authentication failed'))).toEqual({
+      code: 'CONNECTION_ERROR',
+      retryable: false,
+    });
   });
 });
 
@@ -148,7 +169,10 @@ describe('opossum', () => {
     const breaker = new CircuitBreaker(async () => 'never called');
     breaker.open();
     try {
-      const rejection = await breaker.fire().then(() => undefined, (err: unknown) => err);
+      const rejection = await breaker.fire().then(
+        () => undefined,
+        (err: unknown) => err,
+      );
       expect((rejection as { code?: string }).code).toBe('EOPENBREAKER');
       expect(codeOf(rejection)).toEqual({ code: 'CIRCUIT_OPEN', retryable: true });
     } finally {
@@ -160,7 +184,10 @@ describe('opossum', () => {
     let release: () => void = () => undefined;
     const breaker = new CircuitBreaker(() => new Promise<void>((resolve) => (release = resolve)), { timeout: 1 });
     try {
-      const rejection = await breaker.fire().then(() => undefined, (err: unknown) => err);
+      const rejection = await breaker.fire().then(
+        () => undefined,
+        (err: unknown) => err,
+      );
       expect((rejection as { code?: string }).code).toBe('ETIMEDOUT');
       expect(codeOf(rejection)).toEqual({ code: 'SINK_TIMEOUT', retryable: true });
     } finally {
@@ -173,13 +200,19 @@ describe('opossum', () => {
     let release: () => void = () => undefined;
     const breaker = new CircuitBreaker(() => new Promise<void>((resolve) => (release = resolve)), { capacity: 1 });
     const first = breaker.fire();
-    const second = await breaker.fire().then(() => undefined, (err: unknown) => err);
+    const second = await breaker.fire().then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     expect((second as { code?: string }).code).toBe('ESEMLOCKED');
     expect(classify(second).code).toBe('RATE_LIMITED');
     release();
     await first;
     breaker.shutdown();
-    const afterShutdown = await breaker.fire().then(() => undefined, (err: unknown) => err);
+    const afterShutdown = await breaker.fire().then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     expect((afterShutdown as { code?: string }).code).toBe('ESHUTDOWN');
     expect(classify(afterShutdown).code).toBe('CIRCUIT_OPEN');
   });

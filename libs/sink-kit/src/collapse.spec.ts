@@ -7,7 +7,12 @@ const v = (index: number, keyId: string, revision: number) => ({ index, keyId, r
 const byKeyId = (item: { keyId: string }) => item.keyId;
 const ranked = <T>(items: T[], ...indexes: number[]): Ranked<T>[] => indexes.map((index) => ({ index, record: items[index]! }));
 
-const record = (id: string, revision: number, payload: Record<string, unknown> | null = { id, revision }, op: 'upsert' | 'delete' = 'upsert'): SinkRecordIn => ({
+const record = (
+  id: string,
+  revision: number,
+  payload: Record<string, unknown> | null = { id, revision },
+  op: 'upsert' | 'delete' = 'upsert',
+): SinkRecordIn => ({
   key: `acme:customer:${id}`,
   topic: 'sink.test',
   partition: 0,
@@ -64,7 +69,13 @@ describe('collapseRevisions', () => {
   });
 
   it('on equal revisions the later record wins', () => {
-    const { write, superseded } = collapseRevisions([{ key: 'a', revision: 2 }, { key: 'a', revision: 2 }], (r) => r.key);
+    const { write, superseded } = collapseRevisions(
+      [
+        { key: 'a', revision: 2 },
+        { key: 'a', revision: 2 },
+      ],
+      (r) => r.key,
+    );
     expect(write.map((w) => w.index)).toEqual([1]);
     expect(superseded.map((s) => s.index)).toEqual([0]);
   });

@@ -103,4 +103,3 @@ export function settleSuperseded<T>(versions: readonly Ranked<T>[], pos: number,
   if (outcome.status === 'older-revision') return rest.map((v) => [v.index, { status: 'older-revision', currentRevision: outcome.currentRevision }]);
   return rest.map((v) => [v.index, supersededInBatch()]);
 }
-

@@ -36,7 +36,7 @@ describe('SinkRecordDecoder.decode', () => {
     expect(decoded.payload!['createdAt']).toBe(CREATED_AT); // timestamp-millis stays epoch ms
   });
 
-  it('prefers the traceparent header (the router\'s span) over the envelope field, and omits a missing one', async () => {
+  it("prefers the traceparent header (the router's span) over the envelope field, and omits a missing one", async () => {
     const { decoder: d } = decoder();
     const header = '00-11111111111111111111111111111111-2222222222222222-01';
     const withHeader = inbound(sinkRecordValue({ id: 'c2', traceparent: TRACE }), { key: 'acme:customer:c2', headers: { traceparent: Buffer.from(header) } });
@@ -72,14 +72,14 @@ describe('SinkRecordDecoder.decode', () => {
     ['JSON bytes', inbound(Buffer.from('{"tenant":"acme"}')), InvalidPayloadError, /not Confluent-framed/],
     ['a body that does not decode', inbound(frame(IDS.sinkRecord, Buffer.from([0xff, 0xff, 0xff]))), InvalidPayloadError, /does not decode/],
     ['an unknown writer id', inbound(frame(999, Buffer.from([1, 2]))), SchemaDriftError, /999 is unknown/],
-    [
-      'another record type',
-      inbound(frame(IDS.rawEnvelope, Buffer.from([0]))),
-      SchemaDriftError,
-      /not mesh\.SinkRecord/,
-    ],
+    ['another record type', inbound(frame(IDS.rawEnvelope, Buffer.from([0]))), SchemaDriftError, /not mesh\.SinkRecord/],
     ['an upsert without payload', sinkRecord({ id: 'x1', payload: null }), InvalidPayloadError, /upsert without payload/],
-    ['a payload that is not framed', sinkRecord({ id: 'x2', payload: Buffer.from('{}'), payloadSchemaId: IDS.customer }), InvalidPayloadError, /not Confluent-framed/],
+    [
+      'a payload that is not framed',
+      sinkRecord({ id: 'x2', payload: Buffer.from('{}'), payloadSchemaId: IDS.customer }),
+      InvalidPayloadError,
+      /not Confluent-framed/,
+    ],
     [
       'a payload framed with another id than payloadSchemaId',
       sinkRecord({ id: 'x3', payload: frame(IDS.customer, TYPES.get(IDS.customer)!.toBuffer(customer('x3'))), payloadSchemaId: IDS.order }),

@@ -38,7 +38,7 @@ describe('toRecordOutcome', () => {
     expect((error as Error).message).toContain('acme:customer:c1');
   });
 
-  it('failed → failed with the sink\'s error as it is', () => {
+  it("failed → failed with the sink's error as it is", () => {
     const constraint = new ConstraintViolationError('duplicate email');
     const down = new ConnectionError('connection refused');
     expect(toRecordOutcome(record, { status: 'failed', error: constraint })).toEqual({ status: 'failed', error: constraint });

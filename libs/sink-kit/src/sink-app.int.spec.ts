@@ -24,7 +24,9 @@ describe('runSinkApp (default: infrastructure failures wait for the sink)', () =
 
   it('reports its breaker as closed from the start (before it ever moved)', async () => {
     const metrics = await (await fetch(`${r.base}/metrics`)).text();
-    const closed = metrics.split('\n').find((line) => line.startsWith('ingest_circuit_state{') && line.includes('circuit="memory"') && line.includes('state="closed"'));
+    const closed = metrics
+      .split('\n')
+      .find((line) => line.startsWith('ingest_circuit_state{') && line.includes('circuit="memory"') && line.includes('state="closed"'));
     expect(closed).toMatch(/ 1$/);
   });
 
@@ -37,10 +39,18 @@ describe('runSinkApp (default: infrastructure failures wait for the sink)', () =
     messages.push({ key: r.key('w0'), value: await r.sinkRecord('w0', 4, { op: 'delete' }) });
     await r.send(messages);
 
-    await waitFor('every record applied', async () => (ids.every((id) => appliedOf(r.key(id)).length >= 3) && appliedOf(r.key('w0')).length === 4 ? true : undefined), 60_000);
+    await waitFor(
+      'every record applied',
+      async () => (ids.every((id) => appliedOf(r.key(id)).length >= 3) && appliedOf(r.key('w0')).length === 4 ? true : undefined),
+      60_000,
+    );
     for (const id of ids) expect(appliedOf(r.key(id))).toEqual(id === 'w0' ? [1, 2, 3, 4] : [1, 2, 3]);
     const w1 = r.sink.rows.get(r.key('w1'))!;
-    expect(w1).toMatchObject({ revision: 3, op: 'upsert', payload: { id: 'w1', name: 'Customer w1 r3', tier: 'pro', country: 'DE', createdAt: Date.parse('2025-03-01T12:00:00Z') } });
+    expect(w1).toMatchObject({
+      revision: 3,
+      op: 'upsert',
+      payload: { id: 'w1', name: 'Customer w1 r3', tier: 'pro', country: 'DE', createdAt: Date.parse('2025-03-01T12:00:00Z') },
+    });
     expect(r.sink.rows.get(r.key('w0'))).toMatchObject({ revision: 4, op: 'delete', payload: null });
     expect(r.sink.connects).toBe(1);
   });

@@ -11,7 +11,10 @@ import { loadSinkEnv, sinkAppSettings, type SinkEnv } from './sink-env.js';
 import type { Sink, SinkHealth } from './sink.js';
 
 /** Breaker settings of the sink (libs/circuit); defaults there: 30 s reset, 5 calls, 50 %. */
-export type SinkAppCircuitOptions = Pick<SinkCircuitOptions, 'resetTimeoutMs' | 'volumeThreshold' | 'errorThresholdPercentage' | 'rollingCountTimeoutMs' | 'timeoutMs'>;
+export type SinkAppCircuitOptions = Pick<
+  SinkCircuitOptions,
+  'resetTimeoutMs' | 'volumeThreshold' | 'errorThresholdPercentage' | 'rollingCountTimeoutMs' | 'timeoutMs'
+>;
 
 export interface SinkAppOptions {
   /** The app name: consumer group mesh.<app>, DLQ dlq.<app>. */

@@ -13,9 +13,20 @@ describe('the sink variables', () => {
   });
 
   it('set the topic, group, dead-lettering and breaker reset of any sink', () => {
-    const env = loadSinkEnv({ ...secrets, SINK_TOPIC: 'sink.search.eu', SINK_GROUP_ID: 'mesh.sink-search-eu', SINK_DEAD_LETTER_INFRASTRUCTURE_FAILURES: 'true', SINK_CIRCUIT_RESET_MS: '5000' });
+    const env = loadSinkEnv({
+      ...secrets,
+      SINK_TOPIC: 'sink.search.eu',
+      SINK_GROUP_ID: 'mesh.sink-search-eu',
+      SINK_DEAD_LETTER_INFRASTRUCTURE_FAILURES: 'true',
+      SINK_CIRCUIT_RESET_MS: '5000',
+    });
     const settings = sinkAppSettings(env, 'search');
-    expect(settings).toMatchObject({ topics: ['sink.search.eu'], groupId: 'mesh.sink-search-eu', deadLetterInfrastructureFailures: true, circuit: { resetTimeoutMs: 5000 } });
+    expect(settings).toMatchObject({
+      topics: ['sink.search.eu'],
+      groupId: 'mesh.sink-search-eu',
+      deadLetterInfrastructureFailures: true,
+      circuit: { resetTimeoutMs: 5000 },
+    });
     expect(settings.env).toBe(env);
   });
 

@@ -24,7 +24,10 @@ export function loadSinkEnv(source: NodeJS.ProcessEnv = process.env) {
 }
 
 /** The runner's options that come from the sink variables (the app adds app, sink, details). */
-export function sinkAppSettings(e: SinkEnv, sinkName: string): Pick<SinkAppOptions, 'topics' | 'groupId' | 'deadLetterInfrastructureFailures' | 'circuit' | 'env'> {
+export function sinkAppSettings(
+  e: SinkEnv,
+  sinkName: string,
+): Pick<SinkAppOptions, 'topics' | 'groupId' | 'deadLetterInfrastructureFailures' | 'circuit' | 'env'> {
   return {
     env: e,
     topics: [e.SINK_TOPIC ?? `sink.${sinkName}`],

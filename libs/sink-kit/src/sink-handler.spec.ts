@@ -81,7 +81,7 @@ describe('SinkHandler.handle', () => {
     expect(handler.stats()).toMatchObject({ written: 3, noop: 1, olderRevision: 1, failed: 1, batches: 2 });
   });
 
-  it('skips as superseded an older revision that waited in the router\'s slow lane, and dead-letters one that did not', async () => {
+  it("skips as superseded an older revision that waited in the router's slow lane, and dead-letters one that did not", async () => {
     const { sink, handler } = setup();
     await sink.connect();
     await handler.handle([sinkRecord({ id: 'k', revision: 3 })], context());
@@ -110,7 +110,10 @@ describe('SinkHandler.handle', () => {
   it('fails undecodable records alone (non-retryable) and writes the others', async () => {
     const { sink, handler } = setup();
     await sink.connect();
-    const outcomes = await handler.handle([sinkRecord({ id: 'a' }), inbound(Buffer.from('{"json":true}'), { key: 'acme:customer:j' }), sinkRecord({ id: 'b' })], context());
+    const outcomes = await handler.handle(
+      [sinkRecord({ id: 'a' }), inbound(Buffer.from('{"json":true}'), { key: 'acme:customer:j' }), sinkRecord({ id: 'b' })],
+      context(),
+    );
     expect(outcomes[0]).toEqual({ status: 'done', effect: 'written' });
     expect(errorOf(outcomes[1])).toBeInstanceOf(InvalidPayloadError);
     expect(outcomes[2]).toEqual({ status: 'done', effect: 'written' });
@@ -182,7 +185,7 @@ describe('SinkHandler.handle', () => {
     expect(circuit.state).toBe('closed');
   });
 
-  it('passes the call\'s AbortSignal to the sink, aborted on shutdown', async () => {
+  it("passes the call's AbortSignal to the sink, aborted on shutdown", async () => {
     const { sink, handler } = setup();
     await sink.connect();
     const abort = new AbortController();

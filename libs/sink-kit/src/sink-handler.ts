@@ -97,7 +97,10 @@ export class SinkHandler implements RecordHandler {
       else if (n > cut) outcomes[n] ??= outcomes[cut]!;
     });
     if (batch.length > 0) {
-      const written = await this.write(batch.map((b) => b.record), ctx);
+      const written = await this.write(
+        batch.map((b) => b.record),
+        ctx,
+      );
       batch.forEach((b, i) => {
         outcomes[b.n] = this.supersededAfterDeferral(records[b.n]!, written[i]!);
       });

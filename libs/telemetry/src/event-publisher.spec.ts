@@ -71,7 +71,10 @@ function setup(overrides: Partial<EventPublisherOptions> = {}) {
 describe('EventPublisher', () => {
   it('sends a batch in one send, keyed by app, registering the schema once', async () => {
     const { registry, producer, publisher } = setup({ topic: 'events-test', subject: 'events-test-value' });
-    await publisher.publishMany([{ type: 'app.started', data: { version: '1' } }, { type: 'batch.completed', tenant: 'acme' }]);
+    await publisher.publishMany([
+      { type: 'app.started', data: { version: '1' } },
+      { type: 'batch.completed', tenant: 'acme' },
+    ]);
     await publisher.publish('app.stopping', { reason: 'SIGTERM' });
 
     expect(producer.sends).toHaveLength(2);

@@ -25,9 +25,7 @@ export const DEFAULT_MAX_SOURCE_SERIES = 500;
 export const OTHER_SOURCE = '_other';
 
 /** Buckets of ingest_lag_seconds: 5 ms to 5 min, dense around the 60 s p95 objective. */
-export const LAG_BUCKETS_SECONDS: readonly number[] = [
-  0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30, 45, 60, 90, 120, 180, 300,
-];
+export const LAG_BUCKETS_SECONDS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30, 45, 60, 90, 120, 180, 300];
 
 export type RecordOutcome = 'written' | 'duplicate' | 'dlq' | 'deferred' | 'skipped' | 'retried';
 
@@ -100,7 +98,9 @@ export class MeshMetrics {
       })
       .addCallback((result) => this.observeLag(result, (lag) => lag.seconds));
     meter
-      .createObservableGauge(METRIC_NAMES.deferredWaiting, { description: "Records of a tenant parked on the router's slow lane (over its rate), not yet routed." })
+      .createObservableGauge(METRIC_NAMES.deferredWaiting, {
+        description: "Records of a tenant parked on the router's slow lane (over its rate), not yet routed.",
+      })
       .addCallback((result) => this.observeDeferred(result, (d) => d.waiting));
     meter
       .createObservableGauge(METRIC_NAMES.deferredOldestAge, {

@@ -14,14 +14,12 @@ describe('redactUrl', () => {
     expect(redactUrl(input)).toBe(expected);
   });
 
-  it.each([
-    'postgres://mesh@127.0.0.1:5432/mesh',
-    'http://127.0.0.1:8081/apis/ccompat/v7',
-    'http://host:8080/path@segment',
-    '127.0.0.1:9092',
-  ])('leaves %s unchanged (no credential in it)', (input) => {
-    expect(redactUrl(input)).toBe(input);
-  });
+  it.each(['postgres://mesh@127.0.0.1:5432/mesh', 'http://127.0.0.1:8081/apis/ccompat/v7', 'http://host:8080/path@segment', '127.0.0.1:9092'])(
+    'leaves %s unchanged (no credential in it)',
+    (input) => {
+      expect(redactUrl(input)).toBe(input);
+    },
+  );
 
   it('is idempotent', () => {
     const once = redactUrl('postgres://mesh:s3cret@db/mesh?token=t');

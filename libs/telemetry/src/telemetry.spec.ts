@@ -106,7 +106,11 @@ describe('startTelemetry + metricsHandler', () => {
     const buckets = lines(body).filter((l) => l.startsWith('ingest_lag_seconds_bucket'));
     expect(buckets).toHaveLength(LAG_BUCKETS_SECONDS.length + 1);
     // Names are exactly these: no doubled _total, no otel_scope labels, no target_info.
-    const names = new Set(lines(body).filter((l) => l && !l.startsWith('#')).map((l) => l.split('{')[0]));
+    const names = new Set(
+      lines(body)
+        .filter((l) => l && !l.startsWith('#'))
+        .map((l) => l.split('{')[0]),
+    );
     expect([...names].sort()).toEqual([
       'ingest_backpressure_state',
       'ingest_build_info',

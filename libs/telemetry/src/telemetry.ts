@@ -40,9 +40,7 @@ export interface Telemetry {
  */
 class MeshPrometheusExporter extends PrometheusExporter {
   override selectAggregationTemporality(instrumentType: InstrumentType): AggregationTemporality {
-    return instrumentType === InstrumentType.OBSERVABLE_GAUGE
-      ? AggregationTemporality.DELTA
-      : super.selectAggregationTemporality(instrumentType);
+    return instrumentType === InstrumentType.OBSERVABLE_GAUGE ? AggregationTemporality.DELTA : super.selectAggregationTemporality(instrumentType);
   }
 }
 

@@ -1,14 +1,7 @@
 import fc from 'fast-check';
 import type { IHeaders } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import {
-  childTraceparent,
-  isValidTraceparent,
-  newTraceparent,
-  parseTraceparent,
-  traceparentFromHeaders,
-  withTraceparent,
-} from './traceparent.js';
+import { childTraceparent, isValidTraceparent, newTraceparent, parseTraceparent, traceparentFromHeaders, withTraceparent } from './traceparent.js';
 
 // W3C Trace Context level 1, version 00: version-traceid-parentid-flags, lowercase hex.
 const W3C_V00 = /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;

@@ -13,11 +13,15 @@ export interface AppProcess {
 }
 
 export function spawnApp(name: 'sink-postgres' | 'sink-search', port: number, env: Record<string, string>, nodeArgs: string[] = []): AppProcess {
-  const child = spawn(process.execPath, [...nodeArgs, '--conditions=@ingest-mesh/source', '--import', 'tsx', path.join(REPO_ROOT, `apps/${name}/src/main.ts`)], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...env, MESH_HTTP_HOST: '127.0.0.1', MESH_HTTP_PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, '--conditions=@ingest-mesh/source', '--import', 'tsx', path.join(REPO_ROOT, `apps/${name}/src/main.ts`)],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...env, MESH_HTTP_HOST: '127.0.0.1', MESH_HTTP_PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   return track(name, child, port);
 }
 

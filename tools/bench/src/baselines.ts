@@ -52,7 +52,9 @@ export async function copyCustomers(databaseUrl: string, schema: string, rows: r
   await client.connect();
   const table = `"${schema}"."copy_baseline"`;
   try {
-    await client.query(`CREATE TABLE ${table} (tenant text NOT NULL, id text NOT NULL, revision bigint NOT NULL, name text, email text, tier text, PRIMARY KEY (tenant, id))`);
+    await client.query(
+      `CREATE TABLE ${table} (tenant text NOT NULL, id text NOT NULL, revision bigint NOT NULL, name text, email text, tier text, PRIMARY KEY (tenant, id))`,
+    );
   } finally {
     await client.end();
   }

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { hotspots } from './cpu-profile.js';
 
-const node = (id: number, functionName: string, url: string, lineNumber: number, hitCount: number) => ({ id, callFrame: { functionName, url, lineNumber }, hitCount });
+const node = (id: number, functionName: string, url: string, lineNumber: number, hitCount: number) => ({
+  id,
+  callFrame: { functionName, url, lineNumber },
+  hitCount,
+});
 
 describe('hotspots', () => {
   it('ranks functions by self time, merging nodes of the same function, with short locations', () => {

@@ -6,8 +6,30 @@ const dist = (p50: number, p99: number, count: number) => ({ count, p50, p95: p9
 
 function result(): FairnessResult {
   return {
-    a: { tenant: 'bench-r-a', ratePerSec: 500, burst: 1000, offeredPerSec: 2500, offeredSec: 10, records: 25_000, parked: 19_000, maxWaiting: 17_500, maxRawLag: 3_000, allInSinksMs: 49_500, rows: 25_000, docs: 25_000 },
-    b: { tenant: 'bench-r-b', ratePerSec: 500, offeredPerSec: 250, offeredSec: 20, alone: dist(40, 120, 5000), withControl: dist(50, 150, 5000), withA: dist(60, 180, 5000), parked: 0 },
+    a: {
+      tenant: 'bench-r-a',
+      ratePerSec: 500,
+      burst: 1000,
+      offeredPerSec: 2500,
+      offeredSec: 10,
+      records: 25_000,
+      parked: 19_000,
+      maxWaiting: 17_500,
+      maxRawLag: 3_000,
+      allInSinksMs: 49_500,
+      rows: 25_000,
+      docs: 25_000,
+    },
+    b: {
+      tenant: 'bench-r-b',
+      ratePerSec: 500,
+      offeredPerSec: 250,
+      offeredSec: 20,
+      alone: dist(40, 120, 5000),
+      withControl: dist(50, 150, 5000),
+      withA: dist(60, 180, 5000),
+      parked: 0,
+    },
     control: { tenants: 7, perSec: 2500, records: 25_000, parked: 0 },
   };
 }
@@ -29,10 +51,12 @@ describe('the fairness figures', () => {
     const table = markdownTable(rows);
     expect(table).toContain('| 180 ms | B alone: 120 ms | 1.50× |');
     expect(table).toContain('| 1.50 × |  |  | ≤ 2.00 × | met — with A ÷ with the same volume within limits (control): 1.20× |');
-    expect(table).toContain('25,000 records offered over 10 s; 19,000 parked on the slow lane (at most 17,500 waiting at once); all 25,000 rows and 25,000 documents of 25,000; the slow lane\'s share at A\'s rate: parked ÷ 500/s = 38.0 s');
+    expect(table).toContain(
+      "25,000 records offered over 10 s; 19,000 parked on the slow lane (at most 17,500 waiting at once); all 25,000 rows and 25,000 documents of 25,000; the slow lane's share at A's rate: parked ÷ 500/s = 38.0 s",
+    );
     expect(table).toContain('| 150 ms | B alone: 120 ms | 1.25× |');
     expect(table).toContain('25,000 records at 2,500/s (~357/s each), 0 parked: the cost of the volume alone');
-    expect(table).toContain('B parked 0; the router\'s raw backlog (A\'s and B\'s records not yet read) at most 3,000');
+    expect(table).toContain("B parked 0; the router's raw backlog (A's and B's records not yet read) at most 3,000");
   });
 
   it('say so when A was not all in the sinks', () => {

@@ -24,7 +24,13 @@ export async function produceAll(producer: Producer, topic: string, messages: re
  * Produces at `ratePerSec` for as long as there are messages, in ticks of 50 ms; `stamp` is
  * called for each message just before its tick is sent (to set occurredAt to the send time).
  */
-export async function produceAtRate(producer: Producer, topic: string, build: (i: number, now: number) => Message, count: number, ratePerSec: number): Promise<number> {
+export async function produceAtRate(
+  producer: Producer,
+  topic: string,
+  build: (i: number, now: number) => Message,
+  count: number,
+  ratePerSec: number,
+): Promise<number> {
   const started = Date.now();
   const tickMs = 50;
   let sent = 0;
@@ -52,7 +58,10 @@ export async function endOffsetTotal(admin: Admin, topic: string): Promise<numbe
 export async function lagOf(admin: Admin, groupId: string, topic: string): Promise<number> {
   const ends = await admin.fetchTopicOffsets(topic);
   const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-  return ends.reduce((sum, end) => sum + Number(end.high) - Math.max(0, Number(committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? -1)), 0);
+  return ends.reduce(
+    (sum, end) => sum + Number(end.high) - Math.max(0, Number(committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? -1)),
+    0,
+  );
 }
 
 /** Polls until `groupId` committed the end of every partition of `topic`; returns when (epoch ms). */

@@ -12,7 +12,15 @@ export async function encodeRecord(catalog: SchemaCatalog, format: Format, p: Go
   const key = `${p.tenant}:customer:${p.id}`;
   const customer = { id: p.id, name: p.name, email: `${p.id}@example.com`, tier: 'pro', country: 'DE', createdAt: occurredAt };
   if (format === 'json') {
-    const value = JSON.stringify({ tenant: p.tenant, source: 'bench', entityType: 'customer', id: p.id, revision: p.revision, occurredAt: new Date(occurredAt).toISOString(), payload: { ...customer, createdAt: new Date(occurredAt).toISOString() } });
+    const value = JSON.stringify({
+      tenant: p.tenant,
+      source: 'bench',
+      entityType: 'customer',
+      id: p.id,
+      revision: p.revision,
+      occurredAt: new Date(occurredAt).toISOString(),
+      payload: { ...customer, createdAt: new Date(occurredAt).toISOString() },
+    });
     return { key, value };
   }
   const value = await catalog.encode(RAW_ENVELOPE_SUBJECT, {
@@ -34,7 +42,13 @@ export async function encodeRecord(catalog: SchemaCatalog, format: Format, p: Go
  * Every planned record as a message: duplicates are byte-for-byte copies of their original.
  * With `timestamps`, message i carries timestamps[i] as its Kafka timestamp (when it was offered).
  */
-export async function encodePlan(catalog: SchemaCatalog, format: Format, plan: readonly Planned[], occurredAt: number, timestamps?: readonly number[]): Promise<Message[]> {
+export async function encodePlan(
+  catalog: SchemaCatalog,
+  format: Format,
+  plan: readonly Planned[],
+  occurredAt: number,
+  timestamps?: readonly number[],
+): Promise<Message[]> {
   const out: Message[] = [];
   for (const p of plan) {
     if (p.kind === 'good') out.push(await encodeRecord(catalog, format, p, occurredAt));
@@ -47,5 +61,16 @@ export async function encodePlan(catalog: SchemaCatalog, format: Format, plan: r
 /** A JSON envelope of a customer whose occurredAt is `now` (the send time: the latency phases). */
 export function stampedJson(tenant: string, id: string, name: string, now: number): Message {
   const at = new Date(now).toISOString();
-  return { key: `${tenant}:customer:${id}`, value: JSON.stringify({ tenant, source: 'bench', entityType: 'customer', id, revision: 1, occurredAt: at, payload: { id, name, email: `${id}@example.com`, tier: 'pro', country: 'DE', createdAt: at } }) };
+  return {
+    key: `${tenant}:customer:${id}`,
+    value: JSON.stringify({
+      tenant,
+      source: 'bench',
+      entityType: 'customer',
+      id,
+      revision: 1,
+      occurredAt: at,
+      payload: { id, name, email: `${id}@example.com`, tier: 'pro', country: 'DE', createdAt: at },
+    }),
+  };
 }

@@ -69,7 +69,7 @@ describe('planLoad', () => {
     expect(tenantsBelowLimit(100, { ratePerSec: 500, burst: 1000 })).toBe(1);
   });
 
-  it('knows the tenant of every record: a duplicate its original\'s, a bad record none', () => {
+  it("knows the tenant of every record: a duplicate its original's, a bad record none", () => {
     const plan = planLoad(base);
     const tenants = tenantsOf(plan);
     plan.forEach((p, i) => {

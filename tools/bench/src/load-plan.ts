@@ -21,9 +21,7 @@ export interface LoadOptions {
 }
 
 export type Planned =
-  | { kind: 'good'; tenant: string; id: string; revision: number; name: string }
-  | { kind: 'dup'; of: number }
-  | { kind: 'bad'; bytes: number };
+  { kind: 'good'; tenant: string; id: string; revision: number; name: string } | { kind: 'dup'; of: number } | { kind: 'bad'; bytes: number };
 
 /** The seedable PRNG (mulberry32), shared with tools/chaos through the test harness. */
 export { seeded };
@@ -48,7 +46,13 @@ export function planLoad(o: LoadOptions): Planned[] {
     else if (roll < o.badPct + o.dupPct && good.length > 0) plan.push({ kind: 'dup', of: good[Math.floor(random() * good.length)]! });
     else {
       good.push(i);
-      plan.push({ kind: 'good', tenant: tenantName(o.run, Math.floor(random() * o.tenants)), id: `${o.idPrefix}${i}`, revision: 1, name: paddedName(i, o.size) });
+      plan.push({
+        kind: 'good',
+        tenant: tenantName(o.run, Math.floor(random() * o.tenants)),
+        id: `${o.idPrefix}${i}`,
+        revision: 1,
+        name: paddedName(i, o.size),
+      });
     }
   }
   return plan;

@@ -84,7 +84,9 @@ try {
   await registerSchemas(registry);
   const pool = new pg.Pool({ connectionString: env.database, max: 2 });
   await pool.query(`CREATE SCHEMA "${schema}"`);
-  log(`run ${run}, seed ${opts.seed} (repeat with --seed ${opts.seed}): ${opts.records} records of ~${opts.size} B, ${opts.format}, ${opts.tenants} tenants, ${opts.dupPct} % duplicates, ${opts.badPct} % bad`);
+  log(
+    `run ${run}, seed ${opts.seed} (repeat with --seed ${opts.seed}): ${opts.records} records of ~${opts.size} B, ${opts.format}, ${opts.tenants} tenants, ${opts.dupPct} % duplicates, ${opts.badPct} % bad`,
+  );
 
   // The shipped tenant limits: every bench tenant and A get the first shipped tenant's, B the second's.
   const shipped = await readShippedLimits();
@@ -96,27 +98,49 @@ try {
   const controlTenants = tenantsBelowLimit(5 * limit.ratePerSec, limit);
   const fair = { a: `bench-${run}-a`, b: `bench-${run}-b` };
   const limitsNote = `tenant limits as shipped (${path.relative(REPO_ROOT, SHIPPED_ROUTER_CONFIG)}: ${shipped.map((t) => `${t.from} ${t.ratePerSec}/s, burst ${t.burst}`).join('; ')})`;
-  log(`${limitsNote}: ${opts.tenants} backlog tenants and ${steadyTenants} steady tenants with ${limit.from}'s, fairness A ${limit.from}'s, B ${limitB.from}'s`);
+  log(
+    `${limitsNote}: ${opts.tenants} backlog tenants and ${steadyTenants} steady tenants with ${limit.from}'s, fairness A ${limit.from}'s, B ${limitB.from}'s`,
+  );
 
   // 1. The load, on the raw topic the router will read: a backlog, offered before the router
   //    starts at 80 % of each tenant's rate (its Kafka timestamps), so that draining it parks nothing.
-  const plan = planLoad({ count: opts.records, size: opts.size, tenants: opts.tenants, dupPct: opts.dupPct, badPct: opts.badPct, seed: opts.seed, run, idPrefix: 'c' });
+  const plan = planLoad({
+    count: opts.records,
+    size: opts.size,
+    tenants: opts.tenants,
+    dupPct: opts.dupPct,
+    badPct: opts.badPct,
+    seed: opts.seed,
+    run,
+    idPrefix: 'c',
+  });
   const kinds = countKinds(plan);
   const backlogPerSec = opts.tenants * limit.ratePerSec * 0.8;
   const stamps = backlogTimestamps(plan.length, backlogPerSec, Date.now());
   const backlogPeak = Math.max(0, ...peakPerKey(tenantsOf(plan), stamps, windowMs).values());
   const messages = await encodePlan(catalog, opts.format, plan, Date.now(), stamps);
-  log(`backlog offered over ${Math.round(plan.length / backlogPerSec)} s of record time: at most ${backlogPeak} records of a tenant per ${windowMs / 1000} s (its burst ${limit.burst})`);
+  log(
+    `backlog offered over ${Math.round(plan.length / backlogPerSec)} s of record time: at most ${backlogPeak} records of a tenant per ${windowMs / 1000} s (its burst ${limit.burst})`,
+  );
   const rawTopic = `test.ingest.raw.${run}`; // spawnRouter's name for the run's raw topic
   const deferredTopic = `test.ingest.deferred.${run}`; // and for its slow lane
-  await admin.createTopics({ topics: [rawTopic, deferredTopic, topics.passthrough, topics.pg, topics.search].map((topic) => ({ topic, numPartitions: opts.partitions, replicationFactor: -1 })), waitForLeaders: true });
+  await admin.createTopics({
+    topics: [rawTopic, deferredTopic, topics.passthrough, topics.pg, topics.search].map((topic) => ({
+      topic,
+      numPartitions: opts.partitions,
+      replicationFactor: -1,
+    })),
+    waitForLeaders: true,
+  });
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   const producedMs = await phase('producing the load', {}, () => produceAll(producer, rawTopic, messages));
   log(`produced ${messages.length} records in ${producedMs} ms (${Math.round(perSecond(messages.length, producedMs))}/s)`);
 
   // 2. Baseline: the bare passthrough over the same topic.
-  const base = await phase('baseline: kafkajs passthrough', { bench: process.pid }, () => passthrough(kafka, admin, rawTopic, topics.passthrough, groups.passthrough));
+  const base = await phase('baseline: kafkajs passthrough', { bench: process.pid }, () =>
+    passthrough(kafka, admin, rawTopic, topics.passthrough, groups.passthrough),
+  );
 
   // 3. The router drains the same records: validate, dedupe (Redis), route to both sinks.
   const limits = (l: typeof limit) => ({ ratePerSec: l.ratePerSec, burst: l.burst });
@@ -151,16 +175,38 @@ try {
 
   // 4. sink-postgres drains its topic; then the COPY baseline with as many rows.
   const sinkEnv = { ...secrets, LOG_LEVEL: 'warn', MESH_CONTROL_TOPIC: `test.mesh.control.router.${run}` };
-  const pgSink = spawnApp('sink-postgres', await freePort(), { ...sinkEnv, DATABASE_URL: env.database, SINK_PG_SCHEMA: schema, SINK_TOPIC: topics.pg, SINK_GROUP_ID: groups.pg }, nodeArgs);
+  const pgSink = spawnApp(
+    'sink-postgres',
+    await freePort(),
+    { ...sinkEnv, DATABASE_URL: env.database, SINK_PG_SCHEMA: schema, SINK_TOPIC: topics.pg, SINK_GROUP_ID: groups.pg },
+    nodeArgs,
+  );
   apps.push(pgSink);
   await waitReady(pgSink);
   const written = await phase('sink-postgres', { 'sink-postgres': pgSink.child.pid }, () => measureDrain(admin, groups.pg, topics.pg, 900_000));
   const goods = plan.filter((p): p is Extract<typeof p, { kind: 'good' }> => p.kind === 'good');
-  const copy = await phase('baseline: COPY', {}, () => copyCustomers(env.database, schema, goods.slice(0, written.count).map((g) => [g.tenant, g.id, String(g.revision), g.name, `${g.id}@example.com`, 'pro'])));
-  rows.push({ what: 'sink-postgres rows (revision-guarded upsert)', value: perSecond(written.count, written.ms), unit: 'rows/s', baseline: { name: 'COPY', value: copy.perSec }, target: { value: 15_000, atLeast: true } });
+  const copy = await phase('baseline: COPY', {}, () =>
+    copyCustomers(
+      env.database,
+      schema,
+      goods.slice(0, written.count).map((g) => [g.tenant, g.id, String(g.revision), g.name, `${g.id}@example.com`, 'pro']),
+    ),
+  );
+  rows.push({
+    what: 'sink-postgres rows (revision-guarded upsert)',
+    value: perSecond(written.count, written.ms),
+    unit: 'rows/s',
+    baseline: { name: 'COPY', value: copy.perSec },
+    target: { value: 15_000, atLeast: true },
+  });
 
   // 5. sink-search drains its topic.
-  const searchSink = spawnApp('sink-search', await freePort(), { ...sinkEnv, SEARCH_URL: env.search, SINK_SEARCH_INDEX_PREFIX: indexPrefix, SINK_TOPIC: topics.search, SINK_GROUP_ID: groups.search }, nodeArgs);
+  const searchSink = spawnApp(
+    'sink-search',
+    await freePort(),
+    { ...sinkEnv, SEARCH_URL: env.search, SINK_SEARCH_INDEX_PREFIX: indexPrefix, SINK_TOPIC: topics.search, SINK_GROUP_ID: groups.search },
+    nodeArgs,
+  );
   apps.push(searchSink);
   await waitReady(searchSink);
   const indexed = await phase('sink-search', { 'sink-search': searchSink.child.pid }, () => measureDrain(admin, groups.search, topics.search, 900_000));
@@ -169,14 +215,29 @@ try {
   // 6. Steady load with everything running: produce time (occurredAt) → the row's write.
   const steadyCount = opts.rate * opts.durationSec;
   // Spread over enough tenants that each is offered at most 80 % of its rate: the latency of the router, not of the limit.
-  const steadyPlan = planLoad({ count: steadyCount, size: opts.size, tenants: steadyTenants, dupPct: 0, badPct: 0, seed: opts.seed + 1, run, idPrefix: 'lat-' });
+  const steadyPlan = planLoad({
+    count: steadyCount,
+    size: opts.size,
+    tenants: steadyTenants,
+    dupPct: 0,
+    badPct: 0,
+    seed: opts.seed + 1,
+    run,
+    idPrefix: 'lat-',
+  });
   const pids = { 'ingest-router': router.child.pid, 'sink-postgres': pgSink.child.pid, 'sink-search': searchSink.child.pid };
   const steady = await phase(`steady ${opts.rate}/s`, pids, async () => {
     // JSON envelopes, so occurredAt is the send time of each tick without an encode per record.
-    const ms = await produceAtRate(producer, rawTopic, (i, now) => {
-      const p = steadyPlan[i] as Extract<(typeof steadyPlan)[number], { kind: 'good' }>;
-      return stampedJson(p.tenant, p.id, p.name, now);
-    }, steadyCount, opts.rate);
+    const ms = await produceAtRate(
+      producer,
+      rawTopic,
+      (i, now) => {
+        const p = steadyPlan[i] as Extract<(typeof steadyPlan)[number], { kind: 'good' }>;
+        return stampedJson(p.tenant, p.id, p.name, now);
+      },
+      steadyCount,
+      opts.rate,
+    );
     await waitCaughtUp(admin, spawned.groupId, rawTopic, 300_000);
     await waitCaughtUp(admin, groups.pg, topics.pg, 300_000);
     return ms;
@@ -191,7 +252,9 @@ try {
 
   // 7. Fairness: B at half its rate alone, then with A at five times its rate, on the same partitions.
   await waitCaughtUp(admin, groups.search, topics.search, 300_000);
-  const fairness = await phase('fairness', pids, () => fairnessPhase(pool, producer, rawTopic, deferredTopic, spawned.groupId, `http://127.0.0.1:${routerPort}`, fair, limit, limitB, controlTenants));
+  const fairness = await phase('fairness', pids, () =>
+    fairnessPhase(pool, producer, rawTopic, deferredTopic, spawned.groupId, `http://127.0.0.1:${routerPort}`, fair, limit, limitB, controlTenants),
+  );
   rows.push(...fairnessRows(fairness));
   await pool.end();
   await producer.disconnect();
@@ -220,7 +283,14 @@ try {
   const out = path.join(REPO_ROOT, 'dist/bench');
   mkdirSync(out, { recursive: true });
   const stamp = new Date().toISOString().replaceAll(':', '-').slice(0, 19);
-  writeFileSync(path.join(out, `${stamp}.json`), JSON.stringify({ run, options: opts, kinds, limits: shipped, rows, baselines: { passthrough: base, copy }, fairness, usage: Object.fromEntries(usage) }, null, 2));
+  writeFileSync(
+    path.join(out, `${stamp}.json`),
+    JSON.stringify(
+      { run, options: opts, kinds, limits: shipped, rows, baselines: { passthrough: base, copy }, fairness, usage: Object.fromEntries(usage) },
+      null,
+      2,
+    ),
+  );
   if (fairness.a.rows !== fairness.a.records || fairness.a.docs !== fairness.a.records || fairness.b.parked > 0) process.exitCode = 1;
   writeFileSync(path.join(out, `${stamp}.md`), `${md}\n`);
   console.log(`\n${md}\n\nWritten to dist/bench/${stamp}.json and .md`);
@@ -242,7 +312,10 @@ async function latencies(pool: pg.Pool, tenant: string | undefined, prefix: stri
 }
 
 async function rowCount(pool: pg.Pool, tenant: string, prefix: string): Promise<number> {
-  const { rows: found } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM "${schema}".customers WHERE tenant = $1 AND id LIKE $2`, [tenant, `${prefix}%`]);
+  const { rows: found } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM "${schema}".customers WHERE tenant = $1 AND id LIKE $2`, [
+    tenant,
+    `${prefix}%`,
+  ]);
   return Number(found[0]?.n ?? 0);
 }
 
@@ -288,7 +361,8 @@ async function fairnessPhase(
   const aSec = opts.fairSec / 2;
   const bCount = Math.round(bPerSec * opts.fairSec);
   const aCount = Math.round(aPerSec * aSec);
-  const b = (prefix: string) => produceAtRate(producer, rawTopic, (i, now) => stampedJson(fair.b, `${prefix}${i}`, paddedName(i, opts.size), now), bCount, bPerSec);
+  const b = (prefix: string) =>
+    produceAtRate(producer, rawTopic, (i, now) => stampedJson(fair.b, `${prefix}${i}`, paddedName(i, opts.size), now), bCount, bPerSec);
   const bArrived = (prefix: string) => until(`B's ${prefix} rows`, async () => (await rowCount(pool, fair.b, prefix)) >= bCount, 120_000);
 
   const parkedBefore = await endOffsetTotal(admin, deferredTopic);
@@ -299,15 +373,25 @@ async function fairnessPhase(
 
   // Control: the same volume as A's, from tenants each below its rate (nothing to park).
   log(`fairness: B at ${bPerSec}/s for ${opts.fairSec} s with ${aPerSec}/s for ${aSec} s from ${controlTenants} tenants within their rate (control)`);
-  const controlDone = produceAtRate(producer, rawTopic, (i, now) => stampedJson(tenantName(run, i % controlTenants), `fc-${i}`, paddedName(i, opts.size), now), aCount, aPerSec);
+  const controlDone = produceAtRate(
+    producer,
+    rawTopic,
+    (i, now) => stampedJson(tenantName(run, i % controlTenants), `fc-${i}`, paddedName(i, opts.size), now),
+    aCount,
+    aPerSec,
+  );
   await b('fbc-');
   await bArrived('fbc-');
   const withControl = distribution(await latencies(pool, fair.b, 'fbc-'));
   await controlDone;
-  await until('the control load in PostgreSQL', async () => {
-    const { rows: found } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM "${schema}".customers WHERE id LIKE 'fc-%'`);
-    return Number(found[0]?.n ?? 0) >= aCount;
-  }, 300_000);
+  await until(
+    'the control load in PostgreSQL',
+    async () => {
+      const { rows: found } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM "${schema}".customers WHERE id LIKE 'fc-%'`);
+      return Number(found[0]?.n ?? 0) >= aCount;
+    },
+    300_000,
+  );
   await waitCaughtUp(admin, groups.search, topics.search, 300_000);
   const parkedBeforeA = await endOffsetTotal(admin, deferredTopic);
 
@@ -331,7 +415,10 @@ async function fairnessPhase(
   const aDone = (async () => {
     await produceAtRate(producer, rawTopic, (i, now) => stampedJson(fair.a, `fa-${i}`, paddedName(i, opts.size), now), aCount, aPerSec);
     const timeoutMs = ((aCount / limitA.ratePerSec) * 3 + 120) * 1000;
-    if (await until("all of A's rows and documents", async () => (await rowCount(pool, fair.a, 'fa-')) >= aCount && (await docCount(fair.a)) >= aCount, timeoutMs)) allInSinksMs = Date.now() - started;
+    if (
+      await until("all of A's rows and documents", async () => (await rowCount(pool, fair.a, 'fa-')) >= aCount && (await docCount(fair.a)) >= aCount, timeoutMs)
+    )
+      allInSinksMs = Date.now() - started;
   })();
   await b('fb2-');
   await bArrived('fb2-');
@@ -341,8 +428,29 @@ async function fairnessPhase(
   clearInterval(watching);
   const parked = await countByTenant(kafka, admin, deferredTopic);
   return {
-    a: { tenant: fair.a, ...limitA, offeredPerSec: aPerSec, offeredSec: aSec, records: aCount, parked: parked.get(fair.a) ?? 0, maxWaiting, maxRawLag, allInSinksMs, rows: await rowCount(pool, fair.a, 'fa-'), docs: await docCount(fair.a) },
-    b: { tenant: fair.b, ratePerSec: limitB.ratePerSec, offeredPerSec: bPerSec, offeredSec: opts.fairSec, alone, withControl, withA, parked: parked.get(fair.b) ?? 0 },
+    a: {
+      tenant: fair.a,
+      ...limitA,
+      offeredPerSec: aPerSec,
+      offeredSec: aSec,
+      records: aCount,
+      parked: parked.get(fair.a) ?? 0,
+      maxWaiting,
+      maxRawLag,
+      allInSinksMs,
+      rows: await rowCount(pool, fair.a, 'fa-'),
+      docs: await docCount(fair.a),
+    },
+    b: {
+      tenant: fair.b,
+      ratePerSec: limitB.ratePerSec,
+      offeredPerSec: bPerSec,
+      offeredSec: opts.fairSec,
+      alone,
+      withControl,
+      withA,
+      parked: parked.get(fair.b) ?? 0,
+    },
     control: { tenants: controlTenants, perSec: aPerSec, records: aCount, parked: parkedBeforeA - parkedBefore },
   };
 }
@@ -365,7 +473,9 @@ async function cleanUp(): Promise<void> {
   const existing = new Set(await admin.listTopics().catch(() => [] as string[]));
   const mine = [...existing].filter((t) => t.includes(run));
   if (mine.length > 0) await admin.deleteTopics({ topics: mine }).catch(() => undefined);
-  const groupList = (await admin.listGroups().catch(() => ({ groups: [] as { groupId: string }[] }))).groups.map((g) => g.groupId).filter((g) => g.includes(run));
+  const groupList = (await admin.listGroups().catch(() => ({ groups: [] as { groupId: string }[] }))).groups
+    .map((g) => g.groupId)
+    .filter((g) => g.includes(run));
   if (groupList.length > 0) await admin.deleteGroups(groupList).catch(() => undefined);
   await admin.disconnect().catch(() => undefined);
   const pool = new pg.Pool({ connectionString: env.database, max: 1 });

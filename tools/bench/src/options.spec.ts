@@ -3,12 +3,62 @@ import { parseBenchOptions } from './options.js';
 
 describe('parseBenchOptions', () => {
   it('has the defaults of the targets: 1 KB Avro records, 5,000 records/s for the latency', () => {
-    expect(parseBenchOptions(['--seed', '7'])).toEqual({ records: 40_000, size: 1024, tenants: 4, dupPct: 5, badPct: 1, format: 'avro', rate: 5000, durationSec: 20, fairSec: 20, partitions: 4, seed: 7, profile: false });
+    expect(parseBenchOptions(['--seed', '7'])).toEqual({
+      records: 40_000,
+      size: 1024,
+      tenants: 4,
+      dupPct: 5,
+      badPct: 1,
+      format: 'avro',
+      rate: 5000,
+      durationSec: 20,
+      fairSec: 20,
+      partitions: 4,
+      seed: 7,
+      profile: false,
+    });
   });
 
   it('takes every option', () => {
-    const o = parseBenchOptions(['--records', '5000', '--size', '512', '--tenants', '2', '--dup', '0', '--bad', '0', '--format', 'json', '--rate', '100', '--duration', '3', '--fair-duration', '6', '--partitions', '2', '--seed', '1', '--profile']);
-    expect(o).toMatchObject({ records: 5000, size: 512, tenants: 2, dupPct: 0, badPct: 0, format: 'json', rate: 100, durationSec: 3, fairSec: 6, partitions: 2, seed: 1, profile: true });
+    const o = parseBenchOptions([
+      '--records',
+      '5000',
+      '--size',
+      '512',
+      '--tenants',
+      '2',
+      '--dup',
+      '0',
+      '--bad',
+      '0',
+      '--format',
+      'json',
+      '--rate',
+      '100',
+      '--duration',
+      '3',
+      '--fair-duration',
+      '6',
+      '--partitions',
+      '2',
+      '--seed',
+      '1',
+      '--profile',
+    ]);
+    expect(o).toMatchObject({
+      records: 5000,
+      size: 512,
+      tenants: 2,
+      dupPct: 0,
+      badPct: 0,
+      format: 'json',
+      rate: 100,
+      durationSec: 3,
+      fairSec: 6,
+      partitions: 2,
+      seed: 1,
+      profile: true,
+    });
   });
 
   it('names the option and what it expects', () => {

@@ -23,7 +23,9 @@ export function markdownTable(rows: readonly Row[]): string {
     const baseline = r.baseline ? `${r.baseline.name}: ${fmt(r.baseline.value)} ${r.unit}` : '';
     const target = r.target ? `${r.target.atLeast ? '≥' : '≤'} ${fmt(r.target.value)} ${r.unit}` : '';
     const ok = meets(r);
-    lines.push(`| ${r.what} | ${fmt(r.value)} ${r.unit} | ${baseline} | ${ratio} | ${target} | ${ok === undefined ? '' : ok ? 'met' : 'NOT met'}${r.note ? ` — ${r.note}` : ''} |`);
+    lines.push(
+      `| ${r.what} | ${fmt(r.value)} ${r.unit} | ${baseline} | ${ratio} | ${target} | ${ok === undefined ? '' : ok ? 'met' : 'NOT met'}${r.note ? ` — ${r.note}` : ''} |`,
+    );
   }
   return lines.join('\n');
 }

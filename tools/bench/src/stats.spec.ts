@@ -25,6 +25,11 @@ describe('stats', () => {
   it('finds the most timestamps in any window, per key', () => {
     expect(peakPerWindow([], 2000)).toBe(0);
     expect(peakPerWindow([2000, 0, 1999, 1000, 5000], 2000)).toBe(3);
-    expect(peakPerKey(['a', 'b', 'a', undefined, 'a'], [0, 0, 1500, 1600, 2500], 2000)).toEqual(new Map([['a', 2], ['b', 1]]));
+    expect(peakPerKey(['a', 'b', 'a', undefined, 'a'], [0, 0, 1500, 1600, 2500], 2000)).toEqual(
+      new Map([
+        ['a', 2],
+        ['b', 1],
+      ]),
+    );
   });
 });

@@ -28,7 +28,10 @@ interface ChaosSummary {
 
 function runChaos(args: string[]): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=@ingest-mesh/source', '--import', 'tsx', path.join(REPO_ROOT, 'tools/chaos/src/main.ts'), ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--conditions=@ingest-mesh/source', '--import', 'tsx', path.join(REPO_ROOT, 'tools/chaos/src/main.ts'), ...args], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString('utf8')));
     child.stderr.on('data', (c: Buffer) => (output += c.toString('utf8')));
@@ -44,7 +47,15 @@ describe('chaos --short', () => {
     expect(line, output).toBeDefined();
     console.log(line); // the seed and the counts, in the test log, for the record
     const summary = JSON.parse(line!.slice('chaos-summary: '.length)) as ChaosSummary;
-    expect({ ...summary, output: summary.ok ? '' : output }).toMatchObject({ ok: true, lost: 0, doubled: 0, historyGaps: 0, unexplainedDlq: 0, rateFindings: 0, output: '' });
+    expect({ ...summary, output: summary.ok ? '' : output }).toMatchObject({
+      ok: true,
+      lost: 0,
+      doubled: 0,
+      historyGaps: 0,
+      unexplainedDlq: 0,
+      rateFindings: 0,
+      output: '',
+    });
     expect(summary.applied).toBe(summary.ids);
     // The limit bit (the burst's excess was parked) and the slow lane drained: nothing still waits.
     expect(summary.parked).toBeGreaterThan(0);

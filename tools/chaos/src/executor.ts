@@ -13,37 +13,46 @@ export interface FaultLog {
   error?: string;
 }
 
-export async function runSchedule(events: readonly ChaosEvent[], stack: ChaosStack, apps: Map<string, Supervised>, startedAt: number, log: (line: string) => void): Promise<FaultLog[]> {
+export async function runSchedule(
+  events: readonly ChaosEvent[],
+  stack: ChaosStack,
+  apps: Map<string, Supervised>,
+  startedAt: number,
+  log: (line: string) => void,
+): Promise<FaultLog[]> {
   const done: FaultLog[] = [];
   let infraChain = Promise.resolve();
   const timers: Promise<void>[] = events.map(
     (event) =>
       new Promise<void>((resolve) => {
-        setTimeout(() => {
-          if (isApp(event.target)) {
-            const app = apps.get(event.target);
-            log(`fault: ${describeEvent(event)}`);
-            app?.kill(event.downMs);
-            done.push({ event, firedAt: Date.now() - startedAt });
-            resolve();
-            return;
-          }
-          const target = event.target;
-          infraChain = infraChain.then(async () => {
-            const entry: FaultLog = { event, firedAt: Date.now() - startedAt };
-            done.push(entry);
-            log(`fault: ${describeEvent(event)} (fired at t+${(entry.firedAt / 1000).toFixed(1)}s)`);
-            try {
-              await outage(stack, target, event);
-              entry.backAt = Date.now() - startedAt;
-              log(`fault: ${target} healthy again at t+${(entry.backAt / 1000).toFixed(1)}s`);
-            } catch (err) {
-              entry.error = (err as Error).message;
-              log(`fault: ${target} did not come back: ${entry.error}`);
+        setTimeout(
+          () => {
+            if (isApp(event.target)) {
+              const app = apps.get(event.target);
+              log(`fault: ${describeEvent(event)}`);
+              app?.kill(event.downMs);
+              done.push({ event, firedAt: Date.now() - startedAt });
+              resolve();
+              return;
             }
-            resolve();
-          });
-        }, Math.max(0, startedAt + event.at - Date.now()));
+            const target = event.target;
+            infraChain = infraChain.then(async () => {
+              const entry: FaultLog = { event, firedAt: Date.now() - startedAt };
+              done.push(entry);
+              log(`fault: ${describeEvent(event)} (fired at t+${(entry.firedAt / 1000).toFixed(1)}s)`);
+              try {
+                await outage(stack, target, event);
+                entry.backAt = Date.now() - startedAt;
+                log(`fault: ${target} healthy again at t+${(entry.backAt / 1000).toFixed(1)}s`);
+              } catch (err) {
+                entry.error = (err as Error).message;
+                log(`fault: ${target} did not come back: ${entry.error}`);
+              }
+              resolve();
+            });
+          },
+          Math.max(0, startedAt + event.at - Date.now()),
+        );
       }),
   );
   await Promise.all(timers);

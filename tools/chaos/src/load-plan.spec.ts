@@ -24,7 +24,12 @@ describe('planLoad', () => {
       const i = plan.indexOf(d);
       expect(plan.slice(0, i).some((p) => !p.dup && p.id === d.id && p.revision === d.revision && p.tenant === d.tenant)).toBe(true);
     }
-    expect(plan.filter((p) => p.poison && !p.dup).map((p) => p.id).sort()).toEqual(['p-0', 'p-1', 'p-2']);
+    expect(
+      plan
+        .filter((p) => p.poison && !p.dup)
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual(['p-0', 'p-1', 'p-2']);
   });
 
   it('is a function of the seed', () => {

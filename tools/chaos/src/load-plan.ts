@@ -39,7 +39,10 @@ export function planLoad(o: LoadOptions): Planned[] {
   const poisonAt = new Set(Array.from({ length: o.poison }, () => Math.floor(random() * o.ids * o.revisions)));
   let poisoned = 0;
   for (let revision = 1; revision <= o.revisions; revision++) {
-    for (const n of shuffle(random, Array.from({ length: o.ids }, (_, i) => i))) {
+    for (const n of shuffle(
+      random,
+      Array.from({ length: o.ids }, (_, i) => i),
+    )) {
       plan.push({ tenant: tenantOf(n), id: `c-${n}`, revision, dup: false, poison: false });
       if (poisonAt.has(plan.length) && poisoned < o.poison) {
         plan.push({ tenant: tenantOf(poisoned), id: `p-${poisoned++}`, revision: 1, dup: false, poison: true });
@@ -99,7 +102,10 @@ export interface Paced {
 export function paceLoad(steady: readonly Planned[], loadMs: number, burst?: { records: readonly Planned[]; atMs: number; ratePerSec: number }): Paced[] {
   const paced: Paced[] = steady.map((planned, i) => ({ planned, dueMs: (i / steady.length) * loadMs }));
   if (burst) paced.push(...burst.records.map((planned, j) => ({ planned, dueMs: burst.atMs + (j * 1000) / burst.ratePerSec })));
-  return paced.map((p, i) => ({ p, i })).sort((a, b) => a.p.dueMs - b.p.dueMs || a.i - b.i).map(({ p }) => p);
+  return paced
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => a.p.dueMs - b.p.dueMs || a.i - b.i)
+    .map(({ p }) => p);
 }
 
 /** The most timestamps (ms) in any window [t, t + windowMs): how much was offered at once. */

@@ -59,8 +59,12 @@ const plan = paced.map((p) => p.planned);
 const expected = expectations(plan);
 const distinct = plan.filter((p) => !p.dup).length;
 for (const e of schedule) log(`planned: ${describeEvent(e)}`);
-log(`tenant limits from ${path.relative(REPO_ROOT, SHIPPED_ROUTER_CONFIG)}: ${limits.map((l, n) => `${tenantName(n)} = ${l.from}'s ${l.ratePerSec}/s, burst ${l.burst}`).join('; ')}`);
-log(`planned: t+${(burst.atMs / 1000).toFixed(1)}s burst of ${burst.records.length} records of ${tenantName(0)} at ${burst.ratePerSec}/s (${BURST_SHAPE.timesRate}× its rate)`);
+log(
+  `tenant limits from ${path.relative(REPO_ROOT, SHIPPED_ROUTER_CONFIG)}: ${limits.map((l, n) => `${tenantName(n)} = ${l.from}'s ${l.ratePerSec}/s, burst ${l.burst}`).join('; ')}`,
+);
+log(
+  `planned: t+${(burst.atMs / 1000).toFixed(1)}s burst of ${burst.records.length} records of ${tenantName(0)} at ${burst.ratePerSec}/s (${BURST_SHAPE.timesRate}× its rate)`,
+);
 
 const stack = await ChaosStack.create();
 const apps = new Map<string, Supervised>();
@@ -79,15 +83,22 @@ process.once('SIGTERM', interrupt);
 try {
   // The registry is the ambient stack's (see chaos-stack.ts): fail before starting anything without it.
   await registerSchemas(new SchemaRegistry({ host: stack.endpoints.SCHEMA_REGISTRY_URL })).catch((err: unknown) => {
-    throw new Error(`the schema registry at ${stack.endpoints.SCHEMA_REGISTRY_URL} (SCHEMA_REGISTRY_URL) did not take the mesh's schemas: ${(err as Error).message}; start it (npm run stack:up) or point SCHEMA_REGISTRY_URL at one`);
+    throw new Error(
+      `the schema registry at ${stack.endpoints.SCHEMA_REGISTRY_URL} (SCHEMA_REGISTRY_URL) did not take the mesh's schemas: ${(err as Error).message}; start it (npm run stack:up) or point SCHEMA_REGISTRY_URL at one`,
+    );
   });
-  log(`starting the chaos stack under ${stack.home} (Kafka ${stack.endpoints.KAFKA_BROKERS}, PostgreSQL ${stack.endpoints.DATABASE_URL}, Redis ${stack.endpoints.REDIS_URL}, search ${stack.endpoints.SEARCH_URL})`);
+  log(
+    `starting the chaos stack under ${stack.home} (Kafka ${stack.endpoints.KAFKA_BROKERS}, PostgreSQL ${stack.endpoints.DATABASE_URL}, Redis ${stack.endpoints.REDIS_URL}, search ${stack.endpoints.SEARCH_URL})`,
+  );
   await Promise.all([stack.up('postgres', 'redis', 'kafka'), stack.up('search')]);
   log(`stack up after ${Math.round((Date.now() - runStarted) / 1000)} s`);
   const brokers = stack.endpoints.KAFKA_BROKERS.split(',');
   const a = admin(brokers);
   await a.connect();
-  await a.createTopics({ topics: [RAW_TOPIC, DEFERRED_TOPIC, ...Object.values(SINK_TOPICS)].map((topic) => ({ topic, numPartitions: 3, replicationFactor: 1 })), waitForLeaders: true });
+  await a.createTopics({
+    topics: [RAW_TOPIC, DEFERRED_TOPIC, ...Object.values(SINK_TOPICS)].map((topic) => ({ topic, numPartitions: 3, replicationFactor: 1 })),
+    waitForLeaders: true,
+  });
   const db = new pg.Client({ connectionString: stack.endpoints.DATABASE_URL });
   await db.connect();
   await db.query(`CREATE SCHEMA IF NOT EXISTS "${PG_SCHEMA}"`);
@@ -100,7 +111,9 @@ try {
     app.start();
     if (!(await app.ready(120_000))) throw new Error(`${app.spec.name} not ready within 120 s; see ${app.logFile}`);
   }
-  log(`apps ready; load: ${plan.length} records (${opts.ids} ids × ${opts.revisions} revisions, ${plan.filter((p) => p.dup).length} duplicates, ${plan.filter((p) => p.poison && !p.dup).length} poison, a burst of ${burst.records.length}) over ${opts.durationSec} s`);
+  log(
+    `apps ready; load: ${plan.length} records (${opts.ids} ids × ${opts.revisions} revisions, ${plan.filter((p) => p.dup).length} duplicates, ${plan.filter((p) => p.poison && !p.dup).length} poison, a burst of ${burst.records.length}) over ${opts.durationSec} s`,
+  );
 
   const baseMs = Date.UTC(2026, 0, 1);
   const messages = paced.map((p) => ({ message: envelope(p.planned, baseMs), dueMs: p.dueMs }));
@@ -108,13 +121,19 @@ try {
   const [produced, fired] = await Promise.all([produceUnderChaos(brokers, RAW_TOPIC, messages, log), runSchedule(schedule, stack, apps, startedAt, log)]);
   faults = fired;
   producerRetries = produced.retries;
-  log(`load done: ${produced.acked} acknowledged (${produced.retries} retried sends) in ${Math.round((Date.now() - startedAt) / 1000)} s; waiting for the groups to catch up (at most ${opts.drainSec} s)`);
+  log(
+    `load done: ${produced.acked} acknowledged (${produced.retries} retried sends) in ${Math.round((Date.now() - startedAt) / 1000)} s; waiting for the groups to catch up (at most ${opts.drainSec} s)`,
+  );
   // Make sure nothing is still down from the last fault, and every app is serving.
   await stack.up('postgres', 'redis', 'kafka', 'search');
   // Caught up includes the slow lane: the router's group at the end of ingest.deferred, and the
   // router's own count of waiting records (its ledger) at 0.
   const routerUrl = `http://127.0.0.1:${ports['ingest-router']}`;
-  const slowLaneCount = async () => ({ 'slow lane (router count)': await routerWaiting(routerUrl).then((w) => Object.values(w).reduce((x, y) => x + y, 0)).catch(() => -1) });
+  const slowLaneCount = async () => ({
+    'slow lane (router count)': await routerWaiting(routerUrl)
+      .then((w) => Object.values(w).reduce((x, y) => x + y, 0))
+      .catch(() => -1),
+  });
   lags = await waitCaughtUp(a, GROUPS, opts.drainSec * 1000, log, slowLaneCount);
   const rawRecords = (await a.fetchTopicOffsets(RAW_TOPIC)).reduce((s, p) => s + Number(p.high), 0);
   const dlq = await readDlq(brokers, a);
@@ -131,9 +150,22 @@ try {
     offeredAt.set(p.tenant, times);
   });
   const tenants = Object.fromEntries(
-    limits.map((l, n) => [tenantName(n), { ratePerSec: l.ratePerSec, burst: l.burst, peakOffered: peakPerWindow(offeredAt.get(tenantName(n)) ?? [], (l.burst / l.ratePerSec) * 1000) }]),
+    limits.map((l, n) => [
+      tenantName(n),
+      { ratePerSec: l.ratePerSec, burst: l.burst, peakOffered: peakPerWindow(offeredAt.get(tenantName(n)) ?? [], (l.burst / l.ratePerSec) * 1000) },
+    ]),
   );
-  summary = reconcile({ sent: produced.acked, rawRecords, expected, distinct, upsert: tables.upsert, history: tables.history, index, dlq, slowLane: { parked, reported, tenants } });
+  summary = reconcile({
+    sent: produced.acked,
+    rawRecords,
+    expected,
+    distinct,
+    upsert: tables.upsert,
+    history: tables.history,
+    index,
+    dlq,
+    slowLane: { parked, reported, tenants },
+  });
   if (Object.values(lags).some((l) => l !== 0)) {
     const lane = (lags[`${ROUTER_GROUP} ${DEFERRED_TOPIC}`] ?? 0) !== 0 || (lags['slow lane (router count)'] ?? 0) !== 0;
     failure = `the consumer groups did not catch up within ${opts.drainSec} s: ${JSON.stringify(lags)}${lane ? ` (records still waiting on the slow lane ${DEFERRED_TOPIC} are counted as waiting, not lost)` : ''}`;
@@ -148,7 +180,8 @@ process.exit(failure === undefined && summary?.ok === true ? 0 : 1);
 async function shutdown(): Promise<void> {
   await Promise.all([...apps.values()].map((app) => app.stop()));
   // A failed run keeps its evidence: the logs of the stack and of every app start, next to the report.
-  if (failure !== undefined || summary?.ok === false) cpSync(path.join(stack.home, 'logs'), path.join(outDir, `${stamp}-logs`), { recursive: true, force: true });
+  if (failure !== undefined || summary?.ok === false)
+    cpSync(path.join(stack.home, 'logs'), path.join(outDir, `${stamp}-logs`), { recursive: true, force: true });
   await stack.destroy(opts.keep);
 }
 
@@ -157,14 +190,42 @@ function report(): void {
   mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, `${stamp}.json`);
   const failed = failure !== undefined || summary?.ok === false;
-  writeFileSync(file, JSON.stringify({ seed: opts.seed, replay, options: opts, summary, faults, lags, producerRetries, apps: appStats, failure, logs: failed ? `dist/chaos/${stamp}-logs` : undefined, seconds: Math.round((Date.now() - runStarted) / 1000) }, null, 2));
+  writeFileSync(
+    file,
+    JSON.stringify(
+      {
+        seed: opts.seed,
+        replay,
+        options: opts,
+        summary,
+        faults,
+        lags,
+        producerRetries,
+        apps: appStats,
+        failure,
+        logs: failed ? `dist/chaos/${stamp}-logs` : undefined,
+        seconds: Math.round((Date.now() - runStarted) / 1000),
+      },
+      null,
+      2,
+    ),
+  );
   console.log('');
-  for (const f of faults) console.log(`  ${describeEvent(f.event)}: fired t+${(f.firedAt / 1000).toFixed(1)}s${f.backAt === undefined ? '' : `, back t+${(f.backAt / 1000).toFixed(1)}s`}${f.error ? `, ERROR ${f.error}` : ''}`);
-  console.log(`  apps: ${Object.entries(appStats).map(([n, s]) => `${n} ${s.starts} starts (${s.kills} killed, ${s.unexpectedExits} exited on their own)`).join('; ')}`);
+  for (const f of faults)
+    console.log(
+      `  ${describeEvent(f.event)}: fired t+${(f.firedAt / 1000).toFixed(1)}s${f.backAt === undefined ? '' : `, back t+${(f.backAt / 1000).toFixed(1)}s`}${f.error ? `, ERROR ${f.error}` : ''}`,
+    );
+  console.log(
+    `  apps: ${Object.entries(appStats)
+      .map(([n, s]) => `${n} ${s.starts} starts (${s.kills} killed, ${s.unexpectedExits} exited on their own)`)
+      .join('; ')}`,
+  );
   if (summary) {
     console.log(`\n${summaryTable(summary)}\n`);
-    for (const l of summary.lostIdentities.slice(0, 20)) console.log(`  lost: ${l.key} latest ${l.latest}: table ${l.upsert ?? '-'}, history ${l.history ?? '-'}, index ${l.index ?? '-'}`);
-    for (const l of summary.waitingIdentities.slice(0, 10)) console.log(`  waiting: ${l.key} latest ${l.latest}: table ${l.upsert ?? '-'}, history ${l.history ?? '-'}, index ${l.index ?? '-'}`);
+    for (const l of summary.lostIdentities.slice(0, 20))
+      console.log(`  lost: ${l.key} latest ${l.latest}: table ${l.upsert ?? '-'}, history ${l.history ?? '-'}, index ${l.index ?? '-'}`);
+    for (const l of summary.waitingIdentities.slice(0, 10))
+      console.log(`  waiting: ${l.key} latest ${l.latest}: table ${l.upsert ?? '-'}, history ${l.history ?? '-'}, index ${l.index ?? '-'}`);
     for (const d of [...summary.rateFindings, ...summary.doubledDetails, ...summary.gapDetails].slice(0, 20)) console.log(`  ${d}`);
   }
   if (failure !== undefined) console.log(`\nchaos run failed: ${failure}`);
@@ -172,5 +233,7 @@ function report(): void {
   if (opts.keep) console.log(`chaos stack home kept: ${stack.home}`);
   console.log(`seed ${opts.seed} — replay: npm run chaos -- ${replay}`);
   console.log(`written to ${path.relative(REPO_ROOT, file)} (${Math.round((Date.now() - runStarted) / 1000)} s)`);
-  console.log(`chaos-summary: ${JSON.stringify({ ok: failure === undefined && summary?.ok === true, seed: opts.seed, ...(summary ? { sent: summary.sent, ids: summary.ids, applied: summary.applied, deduplicated: summary.deduplicated, deadLettered: summary.deadLettered, parked: summary.parked, waiting: summary.waiting, waitingRecords: summary.waitingRecords, lost: summary.lost, doubled: summary.doubled, historyGaps: summary.historyGaps, unexplainedDlq: summary.unexplainedDlq, rateFindings: summary.rateFindings.length } : {}) })}`);
+  console.log(
+    `chaos-summary: ${JSON.stringify({ ok: failure === undefined && summary?.ok === true, seed: opts.seed, ...(summary ? { sent: summary.sent, ids: summary.ids, applied: summary.applied, deduplicated: summary.deduplicated, deadLettered: summary.deadLettered, parked: summary.parked, waiting: summary.waiting, waitingRecords: summary.waitingRecords, lost: summary.lost, doubled: summary.doubled, historyGaps: summary.historyGaps, unexplainedDlq: summary.unexplainedDlq, rateFindings: summary.rateFindings.length } : {}) })}`,
+  );
 }

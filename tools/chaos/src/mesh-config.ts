@@ -75,13 +75,30 @@ export function appSpecs(home: string, stack: StackEndpoints, limits: readonly T
     SINK_CIRCUIT_RESET_MS: '2000',
   });
   return [
-    { name: 'sink-postgres', app: 'sink-postgres', port: ports['sink-postgres'], env: { ...sinkPg(upsertTables, SINK_TOPICS.postgres, 'chaos.sink-postgres')} },
-    { name: 'sink-history', app: 'sink-postgres', port: ports['sink-history'], env: { ...sinkPg(historyTables, SINK_TOPICS.history, 'chaos.sink-history'), SINK_PG_APPLICATION_NAME: 'sink-history' } },
+    {
+      name: 'sink-postgres',
+      app: 'sink-postgres',
+      port: ports['sink-postgres'],
+      env: { ...sinkPg(upsertTables, SINK_TOPICS.postgres, 'chaos.sink-postgres') },
+    },
+    {
+      name: 'sink-history',
+      app: 'sink-postgres',
+      port: ports['sink-history'],
+      env: { ...sinkPg(historyTables, SINK_TOPICS.history, 'chaos.sink-history'), SINK_PG_APPLICATION_NAME: 'sink-history' },
+    },
     {
       name: 'sink-search',
       app: 'sink-search',
       port: ports['sink-search'],
-      env: { ...common, SEARCH_URL: stack.SEARCH_URL, SINK_SEARCH_INDEX_PREFIX: INDEX_PREFIX, SINK_TOPIC: SINK_TOPICS.search, SINK_GROUP_ID: 'chaos.sink-search', SINK_CIRCUIT_RESET_MS: '2000' },
+      env: {
+        ...common,
+        SEARCH_URL: stack.SEARCH_URL,
+        SINK_SEARCH_INDEX_PREFIX: INDEX_PREFIX,
+        SINK_TOPIC: SINK_TOPICS.search,
+        SINK_GROUP_ID: 'chaos.sink-search',
+        SINK_CIRCUIT_RESET_MS: '2000',
+      },
     },
     {
       name: 'ingest-router',

@@ -51,7 +51,11 @@ export async function waitCaughtUp(
     zeroes = Object.values(lags).every((l) => l === 0) ? zeroes + 1 : 0;
     if (zeroes >= 2 || Date.now() > deadline) return lags;
     if (Date.now() - lastLog > 10_000) {
-      log(`lag: ${Object.entries(lags).map(([g, l]) => `${g} ${l}`).join(', ')}`);
+      log(
+        `lag: ${Object.entries(lags)
+          .map(([g, l]) => `${g} ${l}`)
+          .join(', ')}`,
+      );
       lastLog = Date.now();
     }
     await new Promise((r) => setTimeout(r, 2_000));
@@ -68,7 +72,13 @@ export async function readTables(databaseUrl: string, schema: string): Promise<{
     );
     return {
       upsert: new Map(upsert.rows.map((r) => [r.k, Number(r.revision)])),
-      history: history.rows.map((r) => ({ key: r.k, revision: Number(r.revision), validFrom: Number(r.vf), validTo: r.vt === null ? null : Number(r.vt), isCurrent: r.current })),
+      history: history.rows.map((r) => ({
+        key: r.k,
+        revision: Number(r.revision),
+        validFrom: Number(r.vf),
+        validTo: r.vt === null ? null : Number(r.vt),
+        isCurrent: r.current,
+      })),
     };
   } finally {
     await client.end();
@@ -81,13 +91,23 @@ export async function readIndex(searchUrl: string, prefix: string): Promise<{ ke
   const docs: { key: string; version: number }[] = [];
   type Page = { _scroll_id?: string; hits?: { hits: { _version: number; _source: { '@mesh': { tenant: string; entityType: string; id: string } } }[] } };
   let page = (await (
-    await fetch(`${searchUrl}/${prefix}*/_search?scroll=1m`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ size: 5000, version: true, _source: ['@mesh'], query: { match_all: {} } }) })
+    await fetch(`${searchUrl}/${prefix}*/_search?scroll=1m`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ size: 5000, version: true, _source: ['@mesh'], query: { match_all: {} } }),
+    })
   ).json()) as Page;
   for (;;) {
     const hits = page.hits?.hits ?? [];
     for (const h of hits) docs.push({ key: `${h._source['@mesh'].tenant}:${h._source['@mesh'].entityType}:${h._source['@mesh'].id}`, version: h._version });
     if (hits.length === 0 || page._scroll_id === undefined) break;
-    page = (await (await fetch(`${searchUrl}/_search/scroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scroll: '1m', scroll_id: page._scroll_id }) })).json()) as Page;
+    page = (await (
+      await fetch(`${searchUrl}/_search/scroll`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ scroll: '1m', scroll_id: page._scroll_id }),
+      })
+    ).json()) as Page;
   }
   return docs;
 }
@@ -104,7 +124,11 @@ interface RawRecord {
 /** Every record of the given topics, read from the beginning up to the end offsets seen now. */
 async function readTopics(brokers: string[], a: Admin, topics: string[], clientId: string, timeoutMs: number): Promise<RawRecord[]> {
   const counts = new Map<string, number>();
-  for (const t of topics) counts.set(t, (await a.fetchTopicOffsets(t)).reduce((s, p) => s + Number(p.high) - Number(p.low), 0));
+  for (const t of topics)
+    counts.set(
+      t,
+      (await a.fetchTopicOffsets(t)).reduce((s, p) => s + Number(p.high) - Number(p.low), 0),
+    );
   const total = [...counts.values()].reduce((s, n) => s + n, 0);
   if (total === 0) return [];
   const kafka = new Kafka({ clientId, brokers, logLevel: logLevel.NOTHING });
@@ -114,10 +138,20 @@ async function readTopics(brokers: string[], a: Admin, topics: string[], clientI
   try {
     await consumer.subscribe({ topics: topics.filter((t) => (counts.get(t) ?? 0) > 0), fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`read ${out.length} of ${total} records of ${topics.join(', ')} within ${timeoutMs / 1000} s`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`read ${out.length} of ${total} records of ${topics.join(', ')} within ${timeoutMs / 1000} s`)),
+        timeoutMs,
+      );
       void consumer.run({
         eachMessage: async ({ topic, partition, message }) => {
-          out.push({ topic, partition, offset: Number(message.offset), key: message.key?.toString('utf8') ?? '', value: message.value, headers: message.headers ?? {} });
+          out.push({
+            topic,
+            partition,
+            offset: Number(message.offset),
+            key: message.key?.toString('utf8') ?? '',
+            value: message.value,
+            headers: message.headers ?? {},
+          });
           if (out.length >= total) {
             clearTimeout(timer);
             resolve();
@@ -150,7 +184,12 @@ export async function readSlowLane(brokers: string[], a: Admin, topic: string, g
   const committedAt = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
   return (await readTopics(brokers, a, [topic], 'chaos-lane-reader', timeoutMs)).map((r) => {
     const reason = r.headers['x-mesh-deferred-reason'];
-    return { key: r.key, revision: revisionOf(r.value), reason: reason === undefined ? undefined : String(reason), waiting: r.offset >= (committedAt.get(r.partition) ?? -1) };
+    return {
+      key: r.key,
+      revision: revisionOf(r.value),
+      reason: reason === undefined ? undefined : String(reason),
+      waiting: r.offset >= (committedAt.get(r.partition) ?? -1),
+    };
   });
 }
 

@@ -7,7 +7,13 @@ const P = 't:customer:p-0';
 
 /** Complete history of a key up to `latest`, valid_to chained. */
 function chain(key: string, latest: number): HistoryRow[] {
-  return Array.from({ length: latest }, (_, i) => ({ key, revision: i + 1, validFrom: (i + 1) * 10, validTo: i + 1 === latest ? null : (i + 2) * 10, isCurrent: i + 1 === latest }));
+  return Array.from({ length: latest }, (_, i) => ({
+    key,
+    revision: i + 1,
+    validFrom: (i + 1) * 10,
+    validTo: i + 1 === latest ? null : (i + 2) * 10,
+    isCurrent: i + 1 === latest,
+  }));
 }
 
 function healthy(): Observed {
@@ -56,7 +62,18 @@ function k2Waiting(): Observed {
 describe('reconcile', () => {
   it('a clean run: everything applied, the poison id dead-lettered, copies counted as deduplicated', () => {
     const s = reconcile(healthy());
-    expect(s).toMatchObject({ sent: 7, ids: 2, applied: 2, deduplicated: 2, deadLettered: 1, lost: 0, doubled: 0, historyGaps: 0, unexplainedDlq: 0, ok: true });
+    expect(s).toMatchObject({
+      sent: 7,
+      ids: 2,
+      applied: 2,
+      deduplicated: 2,
+      deadLettered: 1,
+      lost: 0,
+      doubled: 0,
+      historyGaps: 0,
+      unexplainedDlq: 0,
+      ok: true,
+    });
     expect(s.dlqReasons).toEqual({ VALIDATION_FAIL: 1 });
   });
 
@@ -156,11 +173,15 @@ describe('reconcile', () => {
     parkedBelow.slowLane.tenants.t!.peakOffered = 1000; // exactly the burst: within the limit
     const below = reconcile(parkedBelow);
     expect(below.ok).toBe(false);
-    expect(below.rateFindings).toEqual(['t was never offered above its rate (offered at most 1000 per 2 s (limit 1000, 500/s)) yet 2 of its records were parked for it']);
+    expect(below.rateFindings).toEqual([
+      't was never offered above its rate (offered at most 1000 per 2 s (limit 1000, 500/s)) yet 2 of its records were parked for it',
+    ]);
 
     const notBitten = healthy();
     notBitten.slowLane.tenants.t!.peakOffered = 2000;
-    expect(reconcile(notBitten).rateFindings).toEqual(['t was offered at most 2000 per 2 s (limit 1000, 500/s) yet nothing was parked for its rate: the limit did not bite']);
+    expect(reconcile(notBitten).rateFindings).toEqual([
+      't was offered at most 2000 per 2 s (limit 1000, 500/s) yet nothing was parked for its rate: the limit did not bite',
+    ]);
 
     // Somewhat over the burst with nothing parked is no finding (the router's windows are binned).
     const slightlyOver = healthy();

@@ -133,7 +133,8 @@ export function reconcile(o: Observed): Summary {
     const sorted = [...rows].sort((a, b) => a.revision - b.revision);
     sorted.forEach((r, i) => {
       const next = sorted[i + 1];
-      if (next !== undefined && next.revision !== r.revision && r.validTo !== next.validFrom) gapDetails.push(`${key} revision ${r.revision}: valid_to ≠ valid_from of revision ${next.revision}`);
+      if (next !== undefined && next.revision !== r.revision && r.validTo !== next.validFrom)
+        gapDetails.push(`${key} revision ${r.revision}: valid_to ≠ valid_from of revision ${next.revision}`);
     });
   }
   for (const [key, versions] of indexByKey) if (versions.length > 1) doubledDetails.push(`${key} is indexed ${versions.length} times`);
@@ -177,8 +178,10 @@ export function reconcile(o: Observed): Summary {
     const windowSec = t.burst / t.ratePerSec;
     const offered = `offered at most ${t.peakOffered} per ${windowSec} s (limit ${t.burst}, ${t.ratePerSec}/s)`;
     rateNotes.push(`${tenant} ${offered}: ${overRate} parked for its rate`);
-    if (t.peakOffered <= t.burst && overRate > 0) rateFindings.push(`${tenant} was never offered above its rate (${offered}) yet ${overRate} of its records were parked for it`);
-    if (t.peakOffered >= 2 * t.burst && overRate === 0) rateFindings.push(`${tenant} was ${offered} yet nothing was parked for its rate: the limit did not bite`);
+    if (t.peakOffered <= t.burst && overRate > 0)
+      rateFindings.push(`${tenant} was never offered above its rate (${offered}) yet ${overRate} of its records were parked for it`);
+    if (t.peakOffered >= 2 * t.burst && overRate === 0)
+      rateFindings.push(`${tenant} was ${offered} yet nothing was parked for its rate: the limit did not bite`);
   }
   const waitingRecords = o.slowLane.parked.filter((p) => p.waiting).length;
   const reportedWaiting = o.slowLane.reported === null ? null : Object.values(o.slowLane.reported).reduce((a, b) => a + b, 0);
@@ -217,8 +220,25 @@ export function summaryTable(s: Summary): string {
     ['identities', s.ids, 'customers, poison ids excluded'],
     ['applied', s.applied, 'latest revision in the table, the history and the index'],
     ['deduplicated', s.deduplicated, 'extra copies in the raw topic, absorbed'],
-    ['dead-lettered', s.deadLettered, Object.entries(s.dlqReasons).map(([r, n]) => `${r} ${n}`).join(', ')],
-    ['parked on the slow lane', s.parked, Object.entries(s.parkedByTenant).map(([t, byReason]) => `${t}: ${Object.entries(byReason).map(([r, n]) => `${r} ${n}`).join(', ')}`).join('; ')],
+    [
+      'dead-lettered',
+      s.deadLettered,
+      Object.entries(s.dlqReasons)
+        .map(([r, n]) => `${r} ${n}`)
+        .join(', '),
+    ],
+    [
+      'parked on the slow lane',
+      s.parked,
+      Object.entries(s.parkedByTenant)
+        .map(
+          ([t, byReason]) =>
+            `${t}: ${Object.entries(byReason)
+              .map(([r, n]) => `${r} ${n}`)
+              .join(', ')}`,
+        )
+        .join('; '),
+    ],
     ['waiting (not yet applied)', s.waiting, `identities; ${s.waitingRecords} records still on the slow lane, the router counts ${s.reportedWaiting ?? 'n/a'}`],
     ['lost', s.lost, s.lost === 0 ? '' : 'FAIL'],
     ['doubled', s.doubled, s.doubled === 0 ? '' : 'FAIL'],

@@ -10,7 +10,9 @@ describe('planSchedule', () => {
 
   it('short mode kills each app once and takes Kafka, PostgreSQL and Redis down once', () => {
     for (const seed of [1, 2, 3, 99, 123456]) {
-      const targets = planSchedule({ seed, durationMs: 50_000, short: true }).map((e) => e.target).sort();
+      const targets = planSchedule({ seed, durationMs: 50_000, short: true })
+        .map((e) => e.target)
+        .sort();
       expect(targets).toEqual([...APPS, 'kafka', 'postgres', 'redis'].sort());
     }
   });

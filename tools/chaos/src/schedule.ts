@@ -36,7 +36,10 @@ export function planSchedule(o: ScheduleOptions): ChaosEvent[] {
   const from = Math.round(o.durationMs * 0.1);
   const to = Math.round(o.durationMs * 0.8);
   const appKills: AppName[] = o.short ? [...APPS] : [...APPS, ...APPS];
-  const outages: InfraName[] = shuffle(random, o.short ? ['kafka', 'postgres', 'redis'] : ['kafka', 'kafka', 'postgres', 'postgres', 'redis', 'redis', 'search']);
+  const outages: InfraName[] = shuffle(
+    random,
+    o.short ? ['kafka', 'postgres', 'redis'] : ['kafka', 'kafka', 'postgres', 'postgres', 'redis', 'redis', 'search'],
+  );
   const events: ChaosEvent[] = [];
   const slot = (to - from) / outages.length;
   outages.forEach((target, i) => {

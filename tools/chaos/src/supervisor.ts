@@ -48,7 +48,13 @@ export class Supervised {
     const child = spawn(process.execPath, ['--conditions=@ingest-mesh/source', '--import', 'tsx', path.join(REPO_ROOT, `apps/${this.spec.app}/src/main.ts`)], {
       cwd: REPO_ROOT,
       // A new instance id per start, as an orchestrator's new pod gets a new name.
-      env: { ...process.env, ...this.spec.env, MESH_INSTANCE_ID: `chaos-${this.spec.name}-${this.starts}`, MESH_HTTP_HOST: '127.0.0.1', MESH_HTTP_PORT: String(this.spec.port) },
+      env: {
+        ...process.env,
+        ...this.spec.env,
+        MESH_INSTANCE_ID: `chaos-${this.spec.name}-${this.starts}`,
+        MESH_HTTP_HOST: '127.0.0.1',
+        MESH_HTTP_PORT: String(this.spec.port),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout.pipe(this.log, { end: false });

@@ -13,7 +13,7 @@ describe('the shipped tenant limits', () => {
     }
   });
 
-  it('go to the run\'s tenants in file order, wrapping around', () => {
+  it("go to the run's tenants in file order, wrapping around", () => {
     const shipped = shippedLimitsOf({ tenants: { a: { ratePerSec: 500, burst: 1000 }, b: { ratePerSec: 50, burst: 100 } } });
     expect(limitsForTenants(shipped, 3)).toEqual([
       { from: 'a', ratePerSec: 500, burst: 1000 },

@@ -36,7 +36,13 @@ await producer.send({ topic: 'ingest.raw', acks: -1, messages: records.filter((r
 await producer.disconnect();
 for (const r of records.filter((x) => x.via === 'webhook')) await postWebhook(r);
 
-const seen = await observe({ kafka, from, keys: new Set(records.map((r) => r.key)), timeoutMs: 30_000, settle: (s) => records.every((r) => describe(r, s) === r.expect) });
+const seen = await observe({
+  kafka,
+  from,
+  keys: new Set(records.map((r) => r.key)),
+  timeoutMs: 30_000,
+  settle: (s) => records.every((r) => describe(r, s) === r.expect),
+});
 let wrong = 0;
 console.log(`\n${'record'.padEnd(32)} ${'via'.padEnd(8)} ${'went to'.padEnd(30)} expected`);
 for (const r of records) {
@@ -53,7 +59,8 @@ function describe(r: DemoRecord, s: Seen): string {
   const hits = s.get(r.key) ?? [];
   const sameKey = records.filter((x) => x.key === r.key);
   // A duplicate is the second of two identical records that left one trace.
-  if (sameKey.length > 1 && sameKey.indexOf(r) > 0) return hits.filter((h) => h.topic === 'sink.postgres').length === 1 ? 'skipped (duplicate)' : 'delivered twice';
+  if (sameKey.length > 1 && sameKey.indexOf(r) > 0)
+    return hits.filter((h) => h.topic === 'sink.postgres').length === 1 ? 'skipped (duplicate)' : 'delivered twice';
   const dlq = hits.find((h) => h.topic === 'dlq.ingest-router');
   if (dlq) return `DLQ ${dlq.reason}`;
   const sinks = [...new Set(hits.map((h) => h.topic))].sort();
@@ -76,7 +83,10 @@ async function showPostgresRows(): Promise<number> {
     console.log(`${String(table).padEnd(15)} ${JSON.stringify(fields)}`);
   }
   if (missing.length === 0) console.log('Every good record is in PostgreSQL.');
-  else console.log(`${missing.length} good record(s) are not in PostgreSQL: ${missing.map((m) => `${m.table} ${m.tenant}/${m.id}`).join(', ')} (is sink-postgres running? bash tools/mesh/apps.sh status)`);
+  else
+    console.log(
+      `${missing.length} good record(s) are not in PostgreSQL: ${missing.map((m) => `${m.table} ${m.tenant}/${m.id}`).join(', ')} (is sink-postgres running? bash tools/mesh/apps.sh status)`,
+    );
   return missing.length;
 }
 
@@ -114,7 +124,9 @@ async function showSearchResult(): Promise<number> {
   console.log(`\nWaiting for sink-search to index the ${expected.length} good records routed to it (${opts.searchUrl})…`);
   const missing = await waitForDocuments(expected, opts);
   if (missing.length > 0) {
-    console.log(`${missing.length} document(s) are not searchable: ${missing.map((m) => `${m.tenant}/${m.entityType}/${m.id}`).join(', ')} (is sink-search running? bash tools/mesh/apps.sh status)`);
+    console.log(
+      `${missing.length} document(s) are not searchable: ${missing.map((m) => `${m.tenant}/${m.entityType}/${m.id}`).join(', ')} (is sink-search running? bash tools/mesh/apps.sh status)`,
+    );
     return missing.length;
   }
   const hits = (await searchText('acme', 'customer', 'name', 'web signup', opts)).filter((h) => h.id === `c-${run}-2`);

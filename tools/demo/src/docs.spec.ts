@@ -103,7 +103,8 @@ describe('README and docs/architecture.md', () => {
 
   it('docs/architecture.md names every topic, mesh schema and DLQ header of the code', () => {
     const doc = read('docs/architecture.md');
-    for (const topic of ['ingest.raw', 'ingest.deferred', 'sink.<name>', 'dlq.<app>', 'mesh.control', 'mesh.events', 'mesh.routes']) expect(doc, topic).toContain(`\`${topic}\``);
+    for (const topic of ['ingest.raw', 'ingest.deferred', 'sink.<name>', 'dlq.<app>', 'mesh.control', 'mesh.events', 'mesh.routes'])
+      expect(doc, topic).toContain(`\`${topic}\``);
     for (const schema of ['RawEnvelope', 'SinkRecord', 'ControlCommand', 'MeshEvent', 'ReasonCode']) {
       expect(existsSync(path.join(ROOT, `schemas/mesh/${schema}.avsc`)), schema).toBe(true);
       expect(doc, schema).toContain(`mesh/${schema}.avsc`);

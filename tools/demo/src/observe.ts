@@ -10,7 +10,13 @@ export interface Hit {
 }
 export type Seen = Map<string, Hit[]>;
 
-export async function observe(opts: { kafka: Kafka; from: Map<string, Map<number, string>>; keys: Set<string>; timeoutMs: number; settle: (seen: Seen) => boolean }): Promise<Seen> {
+export async function observe(opts: {
+  kafka: Kafka;
+  from: Map<string, Map<number, string>>;
+  keys: Set<string>;
+  timeoutMs: number;
+  settle: (seen: Seen) => boolean;
+}): Promise<Seen> {
   const seen: Seen = new Map();
   const consumer = opts.kafka.consumer({ groupId: `demo-observer-${randomUUID()}` });
   await consumer.connect();

@@ -19,7 +19,12 @@ const COLUMNS = {
   orders_live: 'tenant, id, revision, customer_id, status, amount_cents, currency, items, source, updated_at',
 } as const;
 
-export async function waitForPostgresRows(opts: { databaseUrl: string; schema: string; expected: readonly ExpectedRow[]; timeoutMs: number }): Promise<PostgresRows> {
+export async function waitForPostgresRows(opts: {
+  databaseUrl: string;
+  schema: string;
+  expected: readonly ExpectedRow[];
+  timeoutMs: number;
+}): Promise<PostgresRows> {
   const client = new pg.Client({ connectionString: opts.databaseUrl, application_name: 'demo' });
   await client.connect();
   try {

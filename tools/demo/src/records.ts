@@ -53,7 +53,12 @@ export function demoRecords(run: string): DemoRecord[] {
     {
       label: 'webhook customer (acme)',
       key: `acme:customer:c-${run}-2`,
-      value: JSON.stringify({ id: `c-${run}-2`, revision: 1, source: 'signup-form', payload: { id: `c-${run}-2`, name: 'Web Signup', email: 'web@example.com', createdAt: at } }),
+      value: JSON.stringify({
+        id: `c-${run}-2`,
+        revision: 1,
+        source: 'signup-form',
+        payload: { id: `c-${run}-2`, name: 'Web Signup', email: 'web@example.com', createdAt: at },
+      }),
       via: 'webhook',
       expect: 'sink.postgres + sink.search',
     },

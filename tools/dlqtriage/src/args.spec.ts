@@ -14,8 +14,33 @@ const usageError = (argv: string[]) => {
 
 describe('dlqtriage arguments', () => {
   it('reads a redrive with every filter', () => {
-    const r = parseRequest(['redrive', '--tenant', 'acme', '--reason', 'CONNECTION_ERROR', '--app', 'sink-postgres', '--since', '2025-01-01T00:00Z', '--limit', '500', '--rate', '0', '--wait']);
-    expect(r).toMatchObject({ action: 'redrive', tenant: 'acme', reason: 'CONNECTION_ERROR', app: 'sink-postgres', since: '2025-01-01T00:00:00.000Z', limit: 500, rate: 0, wait: true, dryRun: false });
+    const r = parseRequest([
+      'redrive',
+      '--tenant',
+      'acme',
+      '--reason',
+      'CONNECTION_ERROR',
+      '--app',
+      'sink-postgres',
+      '--since',
+      '2025-01-01T00:00Z',
+      '--limit',
+      '500',
+      '--rate',
+      '0',
+      '--wait',
+    ]);
+    expect(r).toMatchObject({
+      action: 'redrive',
+      tenant: 'acme',
+      reason: 'CONNECTION_ERROR',
+      app: 'sink-postgres',
+      since: '2025-01-01T00:00:00.000Z',
+      limit: 500,
+      rate: 0,
+      wait: true,
+      dryRun: false,
+    });
   });
 
   it('makes a dry run wait for its answer', () => {
@@ -47,14 +72,27 @@ describe('dlqtriage arguments', () => {
 
 describe('rendering', () => {
   it('aligns tables and marks empty cells', () => {
-    expect(table([{ app: 'sink-postgres', n: 3 }, { app: 'x', n: null }])).toBe('APP            N\nsink-postgres  3\nx              -');
+    expect(
+      table([
+        { app: 'sink-postgres', n: 3 },
+        { app: 'x', n: null },
+      ]),
+    ).toBe('APP            N\nsink-postgres  3\nx              -');
     expect(table([])).toBe('(none)');
   });
 
   it('draws progress and histograms', () => {
     expect(bar(5, 10, 10)).toBe('[#####.....]  50%');
     expect(bar(0, 0, 4)).toBe('[####] 100%');
-    expect(histogram([{ hour: '2025-01-01 10:00', letters: 2 }, { hour: '2025-01-01 11:00', letters: 4 }], 4)).toBe('2025-01-01 10:00        2  ██\n2025-01-01 11:00        4  ████');
+    expect(
+      histogram(
+        [
+          { hour: '2025-01-01 10:00', letters: 2 },
+          { hour: '2025-01-01 11:00', letters: 4 },
+        ],
+        4,
+      ),
+    ).toBe('2025-01-01 10:00        2  ██\n2025-01-01 11:00        4  ████');
   });
 
   it('shows text as text and binary as base64', () => {

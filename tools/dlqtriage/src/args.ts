@@ -79,7 +79,8 @@ export function parseRequest(argv: readonly string[]): Request {
     if (raw !== undefined && Number.isNaN(Date.parse(raw))) throw usage(`--${name}: expected an ISO-8601 time such as 2025-01-01T00:00Z (got "${raw}")`);
     return raw === undefined ? undefined : new Date(raw).toISOString();
   };
-  if (v.reason !== undefined && !isReasonCode(v.reason)) throw usage(`--reason: "${v.reason}" is not a reason code (docs/reason-codes.md), e.g. CONNECTION_ERROR`);
+  if (v.reason !== undefined && !isReasonCode(v.reason))
+    throw usage(`--reason: "${v.reason}" is not a reason code (docs/reason-codes.md), e.g. CONNECTION_ERROR`);
   if (v.id !== undefined && !/^\d+(,\d+)*$/.test(v.id)) throw usage(`--id: expected comma-separated row ids (got "${v.id}")`);
   const req: Request = {
     action,

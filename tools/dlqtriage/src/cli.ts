@@ -53,17 +53,44 @@ async function dispatch(req: Request, config: CliConfig, io: Io): Promise<number
       case 'quarantine-list': {
         const status = req.action === 'quarantine-list' ? 'quarantined' : undefined;
         const rows = await store.sample({ ...filter, status }, req.limit ?? (status ? 50 : 5));
-        const json = rows.map((r) => ({ ...r, record_key: r.record_key?.toString('base64') ?? null, payload: req.full ? (r.payload?.toString('base64') ?? null) : undefined, headers: req.full ? r.headers : undefined }));
+        const json = rows.map((r) => ({
+          ...r,
+          record_key: r.record_key?.toString('base64') ?? null,
+          payload: req.full ? (r.payload?.toString('base64') ?? null) : undefined,
+          headers: req.full ? r.headers : undefined,
+        }));
         const human = req.full
           ? rows.map((r) => fullLetter(r)).join('\n\n') || '(none)'
-          : table(rows.map((r) => ({ id: r.id, tenant: r.tenant, app: r.app, reason: r.reason, status: r.status, attempts: r.attempts, redrives: r.redrive_attempt, failed_at: r.last_failure_at, key: showBytes(r.record_key, 40), [status ? 'note' : 'error']: status ? r.status_note : r.error })));
+          : table(
+              rows.map((r) => ({
+                id: r.id,
+                tenant: r.tenant,
+                app: r.app,
+                reason: r.reason,
+                status: r.status,
+                attempts: r.attempts,
+                redrives: r.redrive_attempt,
+                failed_at: r.last_failure_at,
+                key: showBytes(r.record_key, 40),
+                [status ? 'note' : 'error']: status ? r.status_note : r.error,
+              })),
+            );
         print(human, json);
         return EXIT.OK;
       }
       case 'analyze': {
         const a = await store.analyze(filter, req.hours);
         print(
-          [`Top errors (open letters, digits folded to N):`, table(a.errors), '', `Letters per hour (last ${req.hours} h, UTC):`, histogram(a.perHour), '', 'By app:', table(a.byApp)].join('\n'),
+          [
+            `Top errors (open letters, digits folded to N):`,
+            table(a.errors),
+            '',
+            `Letters per hour (last ${req.hours} h, UTC):`,
+            histogram(a.perHour),
+            '',
+            'By app:',
+            table(a.byApp),
+          ].join('\n'),
           a,
         );
         return EXIT.OK;
@@ -90,7 +117,12 @@ function fullLetter(r: SampleRow): string {
   ].join('\n');
 }
 
-const TYPE: Record<string, ControlCommandType> = { redrive: 'redrive', purge: 'purge', 'quarantine-release': 'quarantine_release', 'quarantine-archive': 'quarantine_archive' };
+const TYPE: Record<string, ControlCommandType> = {
+  redrive: 'redrive',
+  purge: 'purge',
+  'quarantine-release': 'quarantine_release',
+  'quarantine-archive': 'quarantine_archive',
+};
 
 async function command(req: Request, config: CliConfig, io: Io): Promise<number> {
   const args: Record<string, string> = {};
@@ -113,7 +145,11 @@ async function command(req: Request, config: CliConfig, io: Io): Promise<number>
       args,
     });
     if (!store) {
-      io.out(req.json ? JSON.stringify({ commandId: cmd.id, type: cmd.type, sent: true }) : `sent ${cmd.type} command ${cmd.id} (follow it with --wait, or on mesh.events)`);
+      io.out(
+        req.json
+          ? JSON.stringify({ commandId: cmd.id, type: cmd.type, sent: true })
+          : `sent ${cmd.type} command ${cmd.id} (follow it with --wait, or on mesh.events)`,
+      );
       return EXIT.OK;
     }
     if (!req.json) io.err(`sent ${cmd.type} command ${cmd.id}; waiting for the redriver…`);
@@ -152,12 +188,28 @@ async function follow(store: StoreReader, id: string, req: Request, io: Io): Pro
 
 function report(job: JobRow | undefined, id: string, req: Request, io: Io): number {
   if (!job || job.status === 'queued') {
-    const why = job ? 'no redriver is running the job (none claimed it, or the one running it went silent)' : 'no redriver acknowledged the command (rejected? see control.rejected on mesh.events; or no dlq-redriver is running)';
+    const why = job
+      ? 'no redriver is running the job (none claimed it, or the one running it went silent)'
+      : 'no redriver acknowledged the command (rejected? see control.rejected on mesh.events; or no dlq-redriver is running)';
     io.out(req.json ? JSON.stringify({ commandId: id, status: 'timeout', message: why }) : `command ${id}: ${why} within ${req.timeoutMs / 1000} s`);
     return EXIT.REJECTED;
   }
   if (req.json) io.out(JSON.stringify(job, null, 2));
-  else io.out(table([{ command: job.command_id, type: job.type, dry_run: job.dry_run, status: job.status, matched: job.matched, succeeded: job.succeeded, failed: job.failed, message: job.message }]));
+  else
+    io.out(
+      table([
+        {
+          command: job.command_id,
+          type: job.type,
+          dry_run: job.dry_run,
+          status: job.status,
+          matched: job.matched,
+          succeeded: job.succeeded,
+          failed: job.failed,
+          message: job.message,
+        },
+      ]),
+    );
   if (job.status === 'failed' && job.message?.startsWith('rejected:')) return EXIT.REJECTED;
   return job.status === 'failed' || job.failed > 0 ? EXIT.JOB_FAILED : EXIT.OK;
 }

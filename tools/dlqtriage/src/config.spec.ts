@@ -31,7 +31,13 @@ describe('dlqtriage configuration', () => {
   });
 
   it('reads the endpoints, the topic and the store schema from the environment', () => {
-    const c = loadConfig({ KAFKA_BROKERS: 'a:1, b:2', DATABASE_URL: 'postgres://x@db/y', SCHEMA_REGISTRY_URL: 'http://reg:8081', MESH_CONTROL_TOPIC: 'ctl', DLQ_STORE_SCHEMA: 'dlq2' });
+    const c = loadConfig({
+      KAFKA_BROKERS: 'a:1, b:2',
+      DATABASE_URL: 'postgres://x@db/y',
+      SCHEMA_REGISTRY_URL: 'http://reg:8081',
+      MESH_CONTROL_TOPIC: 'ctl',
+      DLQ_STORE_SCHEMA: 'dlq2',
+    });
     expect(c).toMatchObject({ brokers: ['a:1', 'b:2'], databaseUrl: 'postgres://x@db/y', registryUrl: 'http://reg:8081', controlTopic: 'ctl', schema: 'dlq2' });
     expect(configError(() => loadConfig({ DLQ_STORE_SCHEMA: 'Bad-Name' })).exitCode).toBe(EXIT.USAGE);
   });
@@ -61,7 +67,9 @@ describe('dlqtriage configuration', () => {
       expect(missing.exitCode).toBe(EXIT.USAGE);
       expect(missing.message).toContain('MESH_CONTROL_SECRET is not set');
       expect(missing.message).toContain('MESH_CONTROL_SECRET_FILE');
-      expect(configError(() => loadConfig({ MESH_CONTROL_SECRET: 'short' }).secret()).message).toBe('MESH_CONTROL_SECRET is 5 bytes; it must be at least 32 (e.g. openssl rand -hex 32)');
+      expect(configError(() => loadConfig({ MESH_CONTROL_SECRET: 'short' }).secret()).message).toBe(
+        'MESH_CONTROL_SECRET is 5 bytes; it must be at least 32 (e.g. openssl rand -hex 32)',
+      );
       expect(configError(() => loadConfig({ MESH_CONTROL_SECRET: SECRET, MESH_CONTROL_SECRET_FILE: '/x' }).secret()).message).toContain('set only one');
     });
   });
@@ -71,7 +79,11 @@ describe('dlqtriage without a secret', () => {
   it('refuses a command with exit 2 before connecting to anything', async () => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await runCli(['redrive', '--tenant', 'acme'], { out: (t) => out.push(t), err: (t) => err.push(t), isTTY: false }, { KAFKA_BROKERS: '127.0.0.1:1' });
+    const code = await runCli(
+      ['redrive', '--tenant', 'acme'],
+      { out: (t) => out.push(t), err: (t) => err.push(t), isTTY: false },
+      { KAFKA_BROKERS: '127.0.0.1:1' },
+    );
     expect(code).toBe(EXIT.USAGE);
     expect(out).toEqual([]);
     expect(err.join('\n')).toMatch(/^dlqtriage: MESH_CONTROL_SECRET is not set: .*MESH_CONTROL_SECRET_FILE/);

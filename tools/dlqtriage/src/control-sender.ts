@@ -8,7 +8,13 @@ import { unreachable } from './exit-codes.js';
 
 export async function sendCommand(config: CliConfig, input: Omit<NewCommandInput, 'issuedBy'>): Promise<ControlCommand> {
   const cmd = signCommand(newCommand({ ...input, issuedBy: config.operator }), config.secret());
-  const kafka = new Kafka({ clientId: `dlqtriage-${process.pid}`, brokers: config.brokers, logLevel: logLevel.NOTHING, connectionTimeout: 3000, retry: { retries: 2, initialRetryTime: 300 } });
+  const kafka = new Kafka({
+    clientId: `dlqtriage-${process.pid}`,
+    brokers: config.brokers,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 3000,
+    retry: { retries: 2, initialRetryTime: 300 },
+  });
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   try {
     await producer.connect();

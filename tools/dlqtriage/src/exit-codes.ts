@@ -26,4 +26,5 @@ export class CliError extends Error {
 
 export const usage = (message: string) => new CliError(message, EXIT.USAGE, true);
 export const badConfig = (message: string) => new CliError(message, EXIT.USAGE);
-export const unreachable = (what: string, err: unknown) => new CliError(`cannot reach ${what}: ${err instanceof Error ? err.message : String(err)}`, EXIT.UNREACHABLE);
+export const unreachable = (what: string, err: unknown) =>
+  new CliError(`cannot reach ${what}: ${err instanceof Error ? err.message : String(err)}`, EXIT.UNREACHABLE);

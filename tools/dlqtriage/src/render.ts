@@ -8,7 +8,11 @@ export function table(rows: readonly Record<string, Cell>[], columns?: string[])
   const text = (v: Cell) => (v === null || v === undefined ? '-' : String(v).replace(/\s+/g, ' '));
   const widths = cols.map((c) => Math.min(80, Math.max(c.length, ...rows.map((r) => text(r[c]).length))));
   const fit = (s: string, w: number) => (s.length > w ? `${s.slice(0, w - 1)}…` : s.padEnd(w));
-  const line = (cells: string[]) => cells.map((s, i) => fit(s, widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((s, i) => fit(s, widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(cols.map((c) => c.toUpperCase())), ...rows.map((r) => line(cols.map((c) => text(r[c]))))].join('\n');
 }
 

@@ -53,7 +53,8 @@ export class StoreReader {
     try {
       return (await this.client.query<R>(sql, params)).rows;
     } catch (err) {
-      if ((err as { code?: string }).code === '42P01') throw unreachable(`the DLQ store (schema ${this.schema} has no tables: is dlq-redriver running with DLQ_STORE_SCHEMA=${this.schema}?)`, err);
+      if ((err as { code?: string }).code === '42P01')
+        throw unreachable(`the DLQ store (schema ${this.schema} has no tables: is dlq-redriver running with DLQ_STORE_SCHEMA=${this.schema}?)`, err);
       throw err;
     }
   }

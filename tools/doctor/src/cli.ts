@@ -73,7 +73,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: Io, cwd =
     want.has('kafka') ? checkKafka({ brokers: config.brokers, apps: config.apps, minPartitions, topics: config.topics, timeoutMs }) : [],
     want.has('registry') ? checkRegistry(config.registryUrl, schemasDir, timeoutMs) : [],
     want.has('postgres')
-      ? checkPostgres({ url: config.databaseUrl, sinkSchema: config.sinkSchema, tablesFile: config.tablesFile, optionalSchemas: { [config.dlqSchema]: 'dlq-redriver', [config.replaySchema]: 'replay-coordinator' }, timeoutMs })
+      ? checkPostgres({
+          url: config.databaseUrl,
+          sinkSchema: config.sinkSchema,
+          tablesFile: config.tablesFile,
+          optionalSchemas: { [config.dlqSchema]: 'dlq-redriver', [config.replaySchema]: 'replay-coordinator' },
+          timeoutMs,
+        })
       : [],
     want.has('redis') ? checkRedis(config.redisUrl, timeoutMs) : [],
     want.has('search') ? checkSearch(config.searchUrl, timeoutMs) : [],

@@ -53,7 +53,10 @@ export function doctorConfig(env: NodeJS.ProcessEnv, cwd: string, appsFlag?: str
       deferred: v('ROUTER_DEFERRED_TOPIC', 'ingest.deferred'),
     },
     apps: apps
-      ? apps.split(',').map((a) => a.trim()).filter(Boolean)
+      ? apps
+          .split(',')
+          .map((a) => a.trim())
+          .filter(Boolean)
       : existsSync(listFile)
         ? appsFromList(readFileSync(listFile, 'utf8'))
         : DEFAULT_APPS,

@@ -48,7 +48,11 @@ function doctorEnv(extra: Record<string, string> = {}): Record<string, string> {
 
 function doctor(env: Record<string, string>, ...args: string[]): Promise<{ code: number; report: Report; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(REPO, 'tools/doctor/bin/mesh.mjs'), 'doctor', '--json', '--timeout-ms', '4000', ...args], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(REPO, 'tools/doctor/bin/mesh.mjs'), 'doctor', '--json', '--timeout-ms', '4000', ...args], {
+      cwd: REPO,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
@@ -74,22 +78,32 @@ beforeAll(async () => {
   await admin.createTopics({
     waitForLeaders: true,
     topics: [
-      ...[topics.MESH_CONTROL_TOPIC, topics.MESH_EVENTS_TOPIC, topics.ROUTER_SOURCE_TOPIC, topics.ROUTER_DEFERRED_TOPIC, `sink.doc${run}`, `dlq.${app}`].map((topic) => ({ topic, numPartitions: 3, replicationFactor: -1 })),
+      ...[topics.MESH_CONTROL_TOPIC, topics.MESH_EVENTS_TOPIC, topics.ROUTER_SOURCE_TOPIC, topics.ROUTER_DEFERRED_TOPIC, `sink.doc${run}`, `dlq.${app}`].map(
+        (topic) => ({ topic, numPartitions: 3, replicationFactor: -1 }),
+      ),
       { topic: topics.ROUTER_ROUTES_TOPIC, numPartitions: 1, replicationFactor: -1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
     ],
   });
   // The subjects the apps and tools/schemas/register.ts register; idempotent, as they are.
   const registry = new SchemaRegistry({ host: process.env.SCHEMA_REGISTRY_URL! });
   await registerSchemas(registry);
-  for (const [subject, file] of [['mesh.control-value', 'ControlCommand.avsc'], ['mesh.events-value', 'MeshEvent.avsc']] as const) {
+  for (const [subject, file] of [
+    ['mesh.control-value', 'ControlCommand.avsc'],
+    ['mesh.events-value', 'MeshEvent.avsc'],
+  ] as const) {
     const body = JSON.stringify({ schema: JSON.stringify(JSON.parse(await readFile(path.join(REPO, 'schemas/mesh', file), 'utf8'))) });
-    const res = await fetch(`${process.env.SCHEMA_REGISTRY_URL}/subjects/${subject}/versions`, { method: 'POST', headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' }, body });
+    const res = await fetch(`${process.env.SCHEMA_REGISTRY_URL}/subjects/${subject}/versions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+      body,
+    });
     expect(res.status, `${subject}: ${await res.text()}`).toBe(200);
   }
   db = new pg.Client({ connectionString: process.env.DATABASE_URL });
   await db.connect();
   await db.query(`CREATE SCHEMA ${schema}`);
-  for (const table of ['customers', 'orders']) await db.query(`CREATE TABLE ${schema}.${table} (tenant text, id text, revision bigint, PRIMARY KEY (tenant, id))`);
+  for (const table of ['customers', 'orders'])
+    await db.query(`CREATE TABLE ${schema}.${table} (tenant text, id text, revision bigint, PRIMARY KEY (tenant, id))`);
   await db.query(`CREATE TABLE ${schema}.schema_migrations (version int PRIMARY KEY)`);
   await db.query(`CREATE SCHEMA ${schema}_dlq`);
   await db.query(`CREATE TABLE ${schema}_dlq.schema_migrations (version int PRIMARY KEY)`);
@@ -111,11 +125,15 @@ afterAll(async () => {
 describe('mesh doctor on the real stack', () => {
   it('passes every check of a complete environment and exits 0', async () => {
     const { code, report, stderr } = await doctor(doctorEnv());
-    expect(report.checks.filter((c) => c.status === 'fail'), stderr).toEqual([]);
+    expect(
+      report.checks.filter((c) => c.status === 'fail'),
+      stderr,
+    ).toEqual([]);
     expect(code).toBe(0);
     expect(report.ok).toBe(true);
     for (const topic of [...Object.values(topics), `sink.doc${run}`, `dlq.${app}`]) expect(row(report, 'topic', topic)?.status, topic).toBe('pass');
-    for (const subject of ['entity.customer', 'mesh.SinkRecord', 'mesh.RawEnvelope', 'mesh.control-value', 'mesh.events-value']) expect(row(report, 'registry', subject)?.status, subject).toBe('pass');
+    for (const subject of ['entity.customer', 'mesh.SinkRecord', 'mesh.RawEnvelope', 'mesh.control-value', 'mesh.events-value'])
+      expect(row(report, 'registry', subject)?.status, subject).toBe('pass');
     expect(row(report, 'postgres', `${schema}.customers`)?.status).toBe('pass');
     expect(row(report, 'postgres', `${schema}.schema_migrations`)?.status).toBe('pass');
     expect(row(report, 'postgres', `${schema}_dlq`)).toMatchObject({ status: 'pass', detail: '2 migrations applied (dlq-redriver)' });
@@ -142,7 +160,12 @@ describe('mesh doctor on the real stack', () => {
     await db.query(`DROP TABLE ${schema}.orders`);
     const { code, report } = await doctor(doctorEnv());
     expect(code).toBe(1);
-    expect(report.checks.filter((c) => c.status === 'fail').map((c) => `${c.area}/${c.name}: ${c.detail}`).sort()).toEqual([
+    expect(
+      report.checks
+        .filter((c) => c.status === 'fail')
+        .map((c) => `${c.area}/${c.name}: ${c.detail}`)
+        .sort(),
+    ).toEqual([
       `postgres/${schema}.orders: table missing (sink-postgres creates it by its migrations on start)`,
       `topic/dlq.${app}: missing`,
       `topic/${wrongRoutes}: 3 partitions, want exactly 1; cleanup.policy=delete, want compact`,
@@ -150,7 +173,11 @@ describe('mesh doctor on the real stack', () => {
   });
 
   it('prints the table for people', async () => {
-    const child = spawn(process.execPath, [path.join(REPO, 'tools/doctor/bin/mesh.mjs'), 'doctor', '--only', 'config,redis'], { cwd: REPO, env: doctorEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(REPO, 'tools/doctor/bin/mesh.mjs'), 'doctor', '--only', 'config,redis'], {
+      cwd: REPO,
+      env: doctorEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? -1)));

@@ -95,7 +95,9 @@ describe('the charts', () => {
     }
     const result = JSON.parse(out) as { summary: { invalid: number }; resources: { msg: string }[] };
     expect(result.summary.invalid).toBe(3);
-    expect(result.resources.map((r) => r.msg).join('\n')).toMatch(/'replica' not allowed[\s\S]*'metadat' not allowed|'metadat' not allowed[\s\S]*'replica' not allowed/);
+    expect(result.resources.map((r) => r.msg).join('\n')).toMatch(
+      /'replica' not allowed[\s\S]*'metadat' not allowed|'metadat' not allowed[\s\S]*'replica' not allowed/,
+    );
   });
 
   it('give every app probes on /health/live and /health/ready, resources and a non-root, read-only container', () => {
@@ -116,9 +118,15 @@ describe('the charts', () => {
       for (const name of ['MESH_ADMIN_TOKEN', 'MESH_CONTROL_SECRET', 'REDIS_URL']) {
         expect(env.find((e) => e.name === name)?.valueFrom?.secretKeyRef, `${app} ${name}`).toBeDefined();
       }
-      expect(env.filter((e) => /TOKEN|SECRET|PASSWORD/.test(e.name) && e.value !== undefined), app).toEqual([]);
+      expect(
+        env.filter((e) => /TOKEN|SECRET|PASSWORD/.test(e.name) && e.value !== undefined),
+        app,
+      ).toEqual([]);
     }
-    expect(deployment('sink-postgres').container.env!.find((e) => e.name === 'DATABASE_URL')!.valueFrom!.secretKeyRef).toEqual({ name: 'sink-postgres', key: 'database-url' });
+    expect(deployment('sink-postgres').container.env!.find((e) => e.name === 'DATABASE_URL')!.valueFrom!.secretKeyRef).toEqual({
+      name: 'sink-postgres',
+      key: 'database-url',
+    });
   });
 
   it('refuse a secret put in plain env, naming it', () => {
@@ -131,14 +139,28 @@ describe('the charts', () => {
   });
 
   it('scale consumers on their group lag with KEDA (group mesh.<app>, the app topic), with a PDB and a ServiceMonitor', () => {
-    for (const [app, topic] of [['ingest-router', 'ingest.raw'], ['sink-postgres', 'sink.postgres'], ['sink-search', 'sink.search'], ['sink-chartcheck', 'sink.chartcheck']] as const) {
+    for (const [app, topic] of [
+      ['ingest-router', 'ingest.raw'],
+      ['sink-postgres', 'sink.postgres'],
+      ['sink-search', 'sink.search'],
+      ['sink-chartcheck', 'sink.chartcheck'],
+    ] as const) {
       const m = rendered.get(app)!.manifests;
       const so = m.find((x) => x.kind === 'ScaledObject')!;
       const trigger = (so.spec as { triggers: { type: string; metadata: Record<string, string> }[] }).triggers[0]!;
       expect(trigger).toMatchObject({ type: 'kafka', metadata: { consumerGroup: `mesh.${app}`, topic } });
-      expect(m.find((x) => x.kind === 'PodDisruptionBudget'), app).toBeDefined();
-      expect(m.find((x) => x.kind === 'ServiceMonitor'), app).toBeDefined();
-      expect(m.find((x) => x.kind === 'HorizontalPodAutoscaler'), app).toBeUndefined();
+      expect(
+        m.find((x) => x.kind === 'PodDisruptionBudget'),
+        app,
+      ).toBeDefined();
+      expect(
+        m.find((x) => x.kind === 'ServiceMonitor'),
+        app,
+      ).toBeDefined();
+      expect(
+        m.find((x) => x.kind === 'HorizontalPodAutoscaler'),
+        app,
+      ).toBeUndefined();
     }
   });
 
@@ -149,7 +171,10 @@ describe('the charts', () => {
     expect(ws.kubeconform(text, schemas).summary.invalid).toBe(0);
     const lag = await ws.template('sink-search', ['autoscaling.keda.enabled=false', 'autoscaling.hpa.lagMetric=true']);
     const metrics = (lag.manifests.find((m) => m.kind === 'HorizontalPodAutoscaler')!.spec as { metrics: { type: string; external?: unknown }[] }).metrics;
-    expect(metrics[0]).toMatchObject({ type: 'External', external: { metric: { name: 'ingest_consumer_lag_records', selector: { matchLabels: { group: 'mesh.sink-search' } } }, target: { averageValue: '1000' } } });
+    expect(metrics[0]).toMatchObject({
+      type: 'External',
+      external: { metric: { name: 'ingest_consumer_lag_records', selector: { matchLabels: { group: 'mesh.sink-search' } } }, target: { averageValue: '1000' } },
+    });
     expect(ws.kubeconform(lag.text, schemas).summary.invalid).toBe(0);
   });
 

@@ -32,7 +32,15 @@ describe('the Grafana dashboard', () => {
 
   it('shows lag, throughput, DLQ by reason, backpressure states and circuits', () => {
     const all = exprs.map((e) => e.expr).join('\n');
-    for (const metric of ['ingest_lag_seconds_bucket', 'ingest_consumer_lag_records', 'ingest_consumer_lag_seconds', 'ingest_records_total', 'ingest_dlq_total', 'ingest_backpressure_state', 'ingest_circuit_state']) {
+    for (const metric of [
+      'ingest_lag_seconds_bucket',
+      'ingest_consumer_lag_records',
+      'ingest_consumer_lag_seconds',
+      'ingest_records_total',
+      'ingest_dlq_total',
+      'ingest_backpressure_state',
+      'ingest_circuit_state',
+    ]) {
       expect(all).toContain(metric);
     }
     expect(exprs.find((e) => e.panel === 'Dead letters by reason')!.expr).toMatch(/by \(app, reason\)/);
@@ -48,16 +56,33 @@ describe('the Grafana dashboard', () => {
 
   it('lays panels out without overlaps', () => {
     const overlap = (a: Panel, b: Panel) =>
-      a.gridPos.x < b.gridPos.x + b.gridPos.w && b.gridPos.x < a.gridPos.x + a.gridPos.w && a.gridPos.y < b.gridPos.y + b.gridPos.h && b.gridPos.y < a.gridPos.y + a.gridPos.h;
+      a.gridPos.x < b.gridPos.x + b.gridPos.w &&
+      b.gridPos.x < a.gridPos.x + a.gridPos.w &&
+      a.gridPos.y < b.gridPos.y + b.gridPos.h &&
+      b.gridPos.y < a.gridPos.y + a.gridPos.h;
     const all = dashboard.panels;
-    const clashes = all.flatMap((a, i) => all.slice(i + 1).filter((b) => overlap(a, b)).map((b) => `${a.title} / ${b.title}`));
+    const clashes = all.flatMap((a, i) =>
+      all
+        .slice(i + 1)
+        .filter((b) => overlap(a, b))
+        .map((b) => `${a.title} / ${b.title}`),
+    );
     expect(clashes).toEqual([]);
   });
 
   it("reads only metrics in libs/telemetry's list", () => {
     const known = knownSeries();
-    const queries = [...exprs, ...dashboard.templating.list.filter((v) => v.name === 'app').map((v) => ({ panel: 'variable app', expr: String((v.query as { query: string }).query).replace(/^label_values\((\w+),.*$/, '$1') }))];
-    const unknown = queries.flatMap((q) => metricNames(q.expr).filter((m) => !known.has(m)).map((m) => `${q.panel}: ${m}`));
+    const queries = [
+      ...exprs,
+      ...dashboard.templating.list
+        .filter((v) => v.name === 'app')
+        .map((v) => ({ panel: 'variable app', expr: String((v.query as { query: string }).query).replace(/^label_values\((\w+),.*$/, '$1') })),
+    ];
+    const unknown = queries.flatMap((q) =>
+      metricNames(q.expr)
+        .filter((m) => !known.has(m))
+        .map((m) => `${q.panel}: ${m}`),
+    );
     expect(unknown).toEqual([]);
     expect(queries.length).toBeGreaterThan(10);
   });

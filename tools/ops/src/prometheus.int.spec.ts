@@ -50,11 +50,18 @@ afterAll(async () => {
 
 describe('Prometheus scraping the mesh', () => {
   it('loads the real rules unchanged and healthy', async () => {
-    const groups = await waitFor('rules evaluated', async () => {
-      const g = await prometheus.ruleGroups();
-      return g.length >= 6 && g.every((x) => x.rules.every((r) => r.health === 'ok')) ? g : undefined;
-    }, 30_000, 500);
-    expect(groups.map((g) => g.name)).toEqual(expect.arrayContaining(['ingest-mesh.latency', 'ingest-mesh.dlq', 'ingest-mesh.consumers', 'ingest-mesh.traffic', 'ingest-mesh.consumers.short']));
+    const groups = await waitFor(
+      'rules evaluated',
+      async () => {
+        const g = await prometheus.ruleGroups();
+        return g.length >= 6 && g.every((x) => x.rules.every((r) => r.health === 'ok')) ? g : undefined;
+      },
+      30_000,
+      500,
+    );
+    expect(groups.map((g) => g.name)).toEqual(
+      expect.arrayContaining(['ingest-mesh.latency', 'ingest-mesh.dlq', 'ingest-mesh.consumers', 'ingest-mesh.traffic', 'ingest-mesh.consumers.short']),
+    );
   });
 
   it("finds the metrics under libs/telemetry's names once records flow", async () => {
@@ -62,14 +69,27 @@ describe('Prometheus scraping the mesh', () => {
     await waitFor('sink caught up', async () => ((await sink.committedToEnd()) ? true : undefined), 60_000, 250).catch((err: Error) => {
       throw new Error(`${err.message}\n${children.describe()}`);
     });
-    const names = await waitFor('series scraped', async () => {
-      const result = await prometheus.query('count by (__name__) ({__name__=~"ingest_.+", job="sink-postgres"})');
-      const found = new Set(result.map((r) => r.metric.__name__!));
-      return found.has('ingest_records_total') && found.has('ingest_lag_seconds_bucket') && found.has('ingest_consumer_lag_records') ? found : undefined;
-    }, 30_000, 500);
+    const names = await waitFor(
+      'series scraped',
+      async () => {
+        const result = await prometheus.query('count by (__name__) ({__name__=~"ingest_.+", job="sink-postgres"})');
+        const found = new Set(result.map((r) => r.metric.__name__!));
+        return found.has('ingest_records_total') && found.has('ingest_lag_seconds_bucket') && found.has('ingest_consumer_lag_records') ? found : undefined;
+      },
+      30_000,
+      500,
+    );
     // ingest_circuit_state appears at a circuit's first transition (kafka-runtime records none
     // at start), so a healthy run has none; the dlq/retry counters appear at their first event.
-    for (const name of ['ingest_records_total', 'ingest_lag_seconds_bucket', 'ingest_lag_seconds_count', 'ingest_backpressure_state', 'ingest_consumer_lag_records', 'ingest_consumer_lag_seconds', 'ingest_build_info']) {
+    for (const name of [
+      'ingest_records_total',
+      'ingest_lag_seconds_bucket',
+      'ingest_lag_seconds_count',
+      'ingest_backpressure_state',
+      'ingest_consumer_lag_records',
+      'ingest_consumer_lag_seconds',
+      'ingest_build_info',
+    ]) {
       expect(names.has(name), name).toBe(true);
     }
     const written = await prometheus.query(`sum(ingest_records_total{job="sink-postgres", app="sink-postgres", outcome="written"})`);
@@ -78,23 +98,40 @@ describe('Prometheus scraping the mesh', () => {
     expect(states.map((s) => s.metric.state).sort()).toEqual(['brownout', 'drain', 'normal', 'paused', 'throttled']);
     expect(states.find((s) => s.metric.state === 'normal')!.value[1]).toBe('1');
     // The exporter sees the group once it has committed, on its next sample and scrape.
-    const exporter = await waitFor('exporter series', async () => {
-      const r = await prometheus.query(`ingest_consumer_lag_records{job="mesh-lag-exporter", group="${group}"}`);
-      return r.length === 3 ? r : undefined;
-    }, 30_000, 500);
+    const exporter = await waitFor(
+      'exporter series',
+      async () => {
+        const r = await prometheus.query(`ingest_consumer_lag_records{job="mesh-lag-exporter", group="${group}"}`);
+        return r.length === 3 ? r : undefined;
+      },
+      30_000,
+      500,
+    );
     expect(exporter.map((s) => s.metric.app)).toEqual(['mesh-lag-exporter', 'mesh-lag-exporter', 'mesh-lag-exporter']);
     // Caught up: no consumer alert for the group (a pending one from the first burst resolves).
-    await waitFor('no alert for a caught-up group', async () => ((await prometheus.alerts()).some((a) => a.labels.group === group) ? undefined : true), 30_000, 500);
+    await waitFor(
+      'no alert for a caught-up group',
+      async () => ((await prometheus.alerts()).some((a) => a.labels.group === group) ? undefined : true),
+      30_000,
+      500,
+    );
   });
 
   it('fires ConsumerGroupLagHigh by records and by time when the sink is stopped under load', async () => {
     await children.stop(sink.app!);
     const feeding = setInterval(() => void sink.produce(20).catch(() => undefined), 300);
     try {
-      const firing = await waitFor('ConsumerGroupLagHigh firing by records and time', async () => {
-        const alerts = (await prometheus.alerts()).filter((a) => a.labels.alertname === 'ConsumerGroupLagHigh' && a.labels.group === group && a.state === 'firing');
-        return alerts.some((a) => a.labels.lag === 'records') && alerts.some((a) => a.labels.lag === 'time') ? alerts : undefined;
-      }, 60_000, 500);
+      const firing = await waitFor(
+        'ConsumerGroupLagHigh firing by records and time',
+        async () => {
+          const alerts = (await prometheus.alerts()).filter(
+            (a) => a.labels.alertname === 'ConsumerGroupLagHigh' && a.labels.group === group && a.state === 'firing',
+          );
+          return alerts.some((a) => a.labels.lag === 'records') && alerts.some((a) => a.labels.lag === 'time') ? alerts : undefined;
+        },
+        60_000,
+        500,
+      );
       expect(firing.map((a) => a.labels)).toEqual(
         expect.arrayContaining([
           expect.objectContaining({ lag: 'records', topic, test: 'short', severity: 'warning' }),

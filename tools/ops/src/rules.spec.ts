@@ -24,7 +24,11 @@ function promtool(...args: string[]) {
 
 /** GitHub's anchor of a Markdown heading. */
 function anchor(heading: string): string {
-  return heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s-]/gu, '').replace(/\s/g, '-');
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s-]/gu, '')
+    .replace(/\s/g, '-');
 }
 
 describe('the alert rules', () => {
@@ -69,13 +73,29 @@ describe('the alert rules', () => {
 
   it('include every alert operations asked for', () => {
     expect(new Set(alerts.map((a) => a.alert))).toEqual(
-      new Set(['IngestLagHigh', 'IngestLagCritical', 'IngestDLQRateHigh', 'IngestDLQSpike', 'IngestBackpressureStuck', 'IngestCircuitBreakerOpen', 'ConsumerGroupLagHigh', 'MeshLagExporterDown', 'NoDataReceived', 'IngestAppIdle', 'IngestDeferredRecordsWaiting']),
+      new Set([
+        'IngestLagHigh',
+        'IngestLagCritical',
+        'IngestDLQRateHigh',
+        'IngestDLQSpike',
+        'IngestBackpressureStuck',
+        'IngestCircuitBreakerOpen',
+        'ConsumerGroupLagHigh',
+        'MeshLagExporterDown',
+        'NoDataReceived',
+        'IngestAppIdle',
+        'IngestDeferredRecordsWaiting',
+      ]),
     );
   });
 
   it("read only metrics in libs/telemetry's list", () => {
     const known = knownSeries();
-    const unknown = alerts.flatMap((a) => metricNames(a.expr).filter((m) => !known.has(m)).map((m) => `${a.alert}: ${m}`));
+    const unknown = alerts.flatMap((a) =>
+      metricNames(a.expr)
+        .filter((m) => !known.has(m))
+        .map((m) => `${a.alert}: ${m}`),
+    );
     expect(unknown).toEqual([]);
   });
 

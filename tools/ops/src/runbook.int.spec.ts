@@ -51,7 +51,11 @@ const operators = {
 
 beforeAll(async () => {
   // `mesh` as operators have it (the doctor package's bin), without needing `npm install` links.
-  for (const [name, entry] of [['mesh', 'tools/doctor/bin/mesh.mjs'], ['dlqtriage', 'tools/dlqtriage/bin/dlqtriage.mjs'], ['replayctl', 'tools/replayctl/bin/replayctl.mjs']]) {
+  for (const [name, entry] of [
+    ['mesh', 'tools/doctor/bin/mesh.mjs'],
+    ['dlqtriage', 'tools/dlqtriage/bin/dlqtriage.mjs'],
+    ['replayctl', 'tools/replayctl/bin/replayctl.mjs'],
+  ]) {
     writeFileSync(path.join(bin, name!), `#!/bin/sh\nexec "${process.execPath}" "${path.join(REPO_ROOT, entry!)}" "$@"\n`);
     chmodSync(path.join(bin, name!), 0o755);
   }
@@ -73,7 +77,12 @@ beforeAll(async () => {
   });
   await app.waitReady();
   for (const [name, port] of Object.entries(ports)) {
-    await waitFor(`${name} ready`, async () => ((await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined))?.ok ? true : undefined), 90_000, 250).catch((err: Error) => {
+    await waitFor(
+      `${name} ready`,
+      async () => ((await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined))?.ok ? true : undefined),
+      90_000,
+      250,
+    ).catch((err: Error) => {
       throw new Error(`${err.message}\n${children.describe()}`);
     });
   }
@@ -92,7 +101,8 @@ afterAll(async () => {
 describe('the runbooks', () => {
   it('have runnable blocks for looking at, draining, resuming, browning out and pausing an app, and mesh doctor', () => {
     const headings = new Set(blocks.map((b) => b.heading));
-    for (const h of ['Look at an instance', 'Drain', 'Resume', 'Brownout', 'Pause', 'mesh doctor', 'DLQ triage and redrive', 'Replay a time window']) expect(headings.has(h), h).toBe(true);
+    for (const h of ['Look at an instance', 'Drain', 'Resume', 'Brownout', 'Pause', 'mesh doctor', 'DLQ triage and redrive', 'Replay a time window'])
+      expect(headings.has(h), h).toBe(true);
   });
 
   it('run as written against a real app, every block exiting 0', () => {
@@ -114,4 +124,3 @@ describe('the runbooks', () => {
     expect(r.status).not.toBe(0);
   });
 });
-

@@ -6,11 +6,19 @@ import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './tools.js';
 
 const DIR = path.join(REPO_ROOT, 'docs/runbooks');
-const docs = new Map(readdirSync(DIR).filter((f) => f.endsWith('.md')).map((f) => [f, readFileSync(path.join(DIR, f), 'utf8')]));
+const docs = new Map(
+  readdirSync(DIR)
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => [f, readFileSync(path.join(DIR, f), 'utf8')]),
+);
 
 /** GitHub's anchor of a Markdown heading. */
 function anchor(heading: string): string {
-  return heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s-]/gu, '').replace(/\s/g, '-');
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s-]/gu, '')
+    .replace(/\s/g, '-');
 }
 
 function anchors(text: string): Set<string> {

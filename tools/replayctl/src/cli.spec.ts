@@ -7,10 +7,34 @@ import type { PartitionView, PlanView, ReplayReader } from './read.js';
 const ID = '0b5c2f9e-6a43-4c1e-9f1a-7d2e8b3c4a51';
 const now = new Date('2025-01-01T00:10:00Z');
 const plan = (over: Partial<PlanView> = {}): PlanView => ({
-  id: ID, tenant: 'acme', sources: ['ingest.raw'], target: null, windowFrom: new Date('2025-01-01T00:00Z'), windowTo: new Date('2025-01-02T00:00Z'),
-  throttle: 100, estimate: 2000, approval: 'approved', approvedBy: 'alice', approvedAt: now, rfa: 'RFA-1', status: 'running', message: null,
-  createdBy: 'bob', createdAt: now, owner: 'c-1', leaseUntil: now, claims: 1, claimedAt: new Date(now.getTime() - 10_000), claimBaseRead: 0,
-  claimBaseProduced: 0, startedAt: now, finishedAt: null, read: 1000, produced: 500, now, ...over,
+  id: ID,
+  tenant: 'acme',
+  sources: ['ingest.raw'],
+  target: null,
+  windowFrom: new Date('2025-01-01T00:00Z'),
+  windowTo: new Date('2025-01-02T00:00Z'),
+  throttle: 100,
+  estimate: 2000,
+  approval: 'approved',
+  approvedBy: 'alice',
+  approvedAt: now,
+  rfa: 'RFA-1',
+  status: 'running',
+  message: null,
+  createdBy: 'bob',
+  createdAt: now,
+  owner: 'c-1',
+  leaseUntil: now,
+  claims: 1,
+  claimedAt: new Date(now.getTime() - 10_000),
+  claimBaseRead: 0,
+  claimBaseProduced: 0,
+  startedAt: now,
+  finishedAt: null,
+  read: 1000,
+  produced: 500,
+  now,
+  ...over,
 });
 const parts: PartitionView[] = [
   { topic: 'ingest.raw', partition: 0, start: 0, end: 1000, next: 1000, read: 1000, produced: 500 },
@@ -22,7 +46,10 @@ function io(outcome: { outcome: 'applied' | 'refused'; refusal?: string }, planR
   const lines: string[] = [];
   const reader = { plan: async () => planRow, partitions: async () => parts, list: async () => [planRow], holds: async () => [] } as unknown as ReplayReader;
   return {
-    sent, lines, reader, issuedBy: 'tester',
+    sent,
+    lines,
+    reader,
+    issuedBy: 'tester',
     sender: () => async (input) => {
       sent.push(input);
       return { commandId: 'c', outcome: { outcome: outcome.outcome, refusal: outcome.refusal ?? null, message: 'because', instance: 'i' } };
@@ -36,7 +63,9 @@ function io(outcome: { outcome: 'applied' | 'refused'; refusal?: string }, planR
 describe('replayctl exit codes', () => {
   it('plan sends replay_plan with its own plan id and prints it with the estimate', async () => {
     const x = io({ outcome: 'applied' });
-    expect(await runCli(['plan', '--tenant', 'acme', '--from', '2025-01-01T00:00Z', '--to', '2025-01-02T00:00Z', '--sources', 'ingest.raw', '--throttle', '100'], x)).toBe(EXIT.ok);
+    expect(
+      await runCli(['plan', '--tenant', 'acme', '--from', '2025-01-01T00:00Z', '--to', '2025-01-02T00:00Z', '--sources', 'ingest.raw', '--throttle', '100'], x),
+    ).toBe(EXIT.ok);
     expect(x.sent[0]).toMatchObject({ type: 'replay_plan', tenant: 'acme', issuedBy: 'tester', args: { sources: 'ingest.raw', throttle: '100' } });
     expect(x.sent[0]!.args['planId']).toMatch(/^[0-9a-f-]{36}$/);
     expect(x.lines.join('\n')).toContain('estimate 2,000 records');

@@ -82,7 +82,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   switch (command) {
     case 'plan': {
       const planId = randomUUID();
-      const args: Record<string, string> = { planId, sources: need('sources', o.sources), from: need('from', o.from), to: need('to', o.to), throttle: need('throttle', o.throttle) };
+      const args: Record<string, string> = {
+        planId,
+        sources: need('sources', o.sources),
+        from: need('from', o.from),
+        to: need('to', o.to),
+        throttle: need('throttle', o.throttle),
+      };
       if (o.target) args['target'] = o.target;
       const refused = await send({ type: 'replay_plan', tenant: need('tenant', o.tenant), args });
       if (refused !== undefined) return refused;
@@ -93,7 +99,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return EXIT.ok;
       }
       const eta = plan.throttle > 0 ? `, at most ${Math.ceil(plan.estimate / plan.throttle)} s at ${plan.throttle}/s` : '';
-      io.out(`plan ${plan.id}\nestimate ${plan.estimate.toLocaleString('en-US')} records in the window (all tenants: an upper bound for ${plan.tenant})${eta}, ${parts.length} partitions`);
+      io.out(
+        `plan ${plan.id}\nestimate ${plan.estimate.toLocaleString('en-US')} records in the window (all tenants: an upper bound for ${plan.tenant})${eta}, ${parts.length} partitions`,
+      );
       io.out(plan.approval === 'required' ? `approval required: replayctl approve ${plan.id} --rfa RFA-…` : `approved automatically: replayctl run ${plan.id}`);
       return EXIT.ok;
     }
@@ -130,7 +138,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       const limit = o.limit === undefined ? 50 : Number(o.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive whole number');
       const plans = await io.reader.list(o.tenant, limit);
-      io.out(o.json ? JSON.stringify(plans.map(({ now: _now, ...p }) => p), null, 2) : renderList(plans));
+      io.out(
+        o.json
+          ? JSON.stringify(
+              plans.map(({ now: _now, ...p }) => p),
+              null,
+              2,
+            )
+          : renderList(plans),
+      );
       return EXIT.ok;
     }
     case 'hold':
@@ -150,14 +166,21 @@ async function hold(
   if (sub === 'list') {
     const holds = await io.reader.holds(o.tenant);
     if (o.json) io.out(JSON.stringify(holds, null, 2));
-    else io.out(holds.length === 0 ? 'no legal holds' : table([['tenant', 'since', 'by', 'reason'], ...holds.map((h) => [h.tenant, h.createdAt.toISOString(), h.createdBy, h.reason])]));
+    else
+      io.out(
+        holds.length === 0
+          ? 'no legal holds'
+          : table([['tenant', 'since', 'by', 'reason'], ...holds.map((h) => [h.tenant, h.createdAt.toISOString(), h.createdBy, h.reason])]),
+      );
     return EXIT.ok;
   }
   if (sub !== 'add' && sub !== 'remove') throw new UsageError('hold needs add, remove or list');
   const tenant = need('tenant', o.tenant);
   const refused = await send({ type: 'replay_plan', tenant, args: sub === 'add' ? { hold: 'add', reason: need('reason', o.reason) } : { hold: 'remove' } });
   if (refused !== undefined) return refused;
-  io.out(sub === 'add' ? `legal hold on tenant ${tenant}: plans and runs of ${tenant} are refused, running ones stop` : `legal hold on tenant ${tenant} removed`);
+  io.out(
+    sub === 'add' ? `legal hold on tenant ${tenant}: plans and runs of ${tenant} are refused, running ones stop` : `legal hold on tenant ${tenant} removed`,
+  );
   return EXIT.ok;
 }
 

@@ -30,7 +30,9 @@ export function kafkaSender(env: CliEnv, reader: ReplayReader, secret: string): 
       await producer.connect();
       await publishCommand(producer, new ControlCodec(new SchemaRegistry({ host: env.SCHEMA_REGISTRY_URL })), cmd, env.MESH_CONTROL_TOPIC);
     } catch (err) {
-      throw new UnreachableError(`could not publish the command on ${env.MESH_CONTROL_TOPIC}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      throw new UnreachableError(`could not publish the command on ${env.MESH_CONTROL_TOPIC}: ${err instanceof Error ? err.message : String(err)}`, {
+        cause: err,
+      });
     } finally {
       await producer.disconnect().catch(() => undefined);
     }
@@ -39,7 +41,9 @@ export function kafkaSender(env: CliEnv, reader: ReplayReader, secret: string): 
       const outcome = await reader.command(cmd.id);
       if (outcome) return { commandId: cmd.id, outcome };
       if (Date.now() > deadline) {
-        throw new UnreachableError(`no replay-coordinator recorded command ${cmd.id} within ${env.REPLAYCTL_TIMEOUT_MS} ms: is one running on ${env.MESH_CONTROL_TOPIC} with the same secret and REPLAY_SCHEMA=${env.REPLAY_SCHEMA}?`);
+        throw new UnreachableError(
+          `no replay-coordinator recorded command ${cmd.id} within ${env.REPLAYCTL_TIMEOUT_MS} ms: is one running on ${env.MESH_CONTROL_TOPIC} with the same secret and REPLAY_SCHEMA=${env.REPLAY_SCHEMA}?`,
+        );
       }
       await new Promise((r) => setTimeout(r, 200));
     }

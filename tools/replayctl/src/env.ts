@@ -10,7 +10,10 @@ export const cliEnvShape = {
   KAFKA_BROKERS: endpointEnv.KAFKA_BROKERS,
   SCHEMA_REGISTRY_URL: endpointEnv.SCHEMA_REGISTRY_URL,
   DATABASE_URL: endpointEnv.DATABASE_URL,
-  REPLAY_SCHEMA: env.string('mesh_replay').regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'expected a lower-case schema name such as mesh_replay' }).default('mesh_replay'),
+  REPLAY_SCHEMA: env
+    .string('mesh_replay')
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'expected a lower-case schema name such as mesh_replay' })
+    .default('mesh_replay'),
   MESH_CONTROL_TOPIC: env.string('mesh.control').default('mesh.control'),
   // How long replayctl waits for the coordinator to record a command's outcome.
   REPLAYCTL_TIMEOUT_MS: env.int(100, 3_600_000, 30_000),

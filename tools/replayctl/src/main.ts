@@ -41,7 +41,9 @@ async function main(): Promise<number> {
     }
     const code = typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
     if (['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', '3D000', '28000'].includes(code) || /timeout exceeded when trying to connect/i.test(String(err))) {
-      process.stderr.write(`cannot reach PostgreSQL (${env.DATABASE_URL.replace(/\/\/[^@]*@/, '//***@')}): ${err instanceof Error ? err.message : String(err)}\n`);
+      process.stderr.write(
+        `cannot reach PostgreSQL (${env.DATABASE_URL.replace(/\/\/[^@]*@/, '//***@')}): ${err instanceof Error ? err.message : String(err)}\n`,
+      );
       return EXIT.unreachable;
     }
     if (code === '42P01') {

@@ -39,7 +39,14 @@ const rate = (x: number | null) => (x === null ? '-' : `${x.toFixed(1)}/s`);
 
 export function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export function renderStatus(plan: PlanView, parts: readonly PartitionView[]): string {
@@ -65,7 +72,15 @@ export function renderStatus(plan: PlanView, parts: readonly PartitionView[]): s
     '',
     table([
       ['partition', 'start', 'end', 'next', 'read', 'republished', 'done'],
-      ...parts.map((x) => [`${x.topic}/${x.partition}`, String(x.start), String(x.end), String(x.next), n(x.read), n(x.produced), x.next >= x.end ? 'yes' : `${(((x.next - x.start) / Math.max(1, x.end - x.start)) * 100).toFixed(0)}%`]),
+      ...parts.map((x) => [
+        `${x.topic}/${x.partition}`,
+        String(x.start),
+        String(x.end),
+        String(x.next),
+        n(x.read),
+        n(x.produced),
+        x.next >= x.end ? 'yes' : `${(((x.next - x.start) / Math.max(1, x.end - x.start)) * 100).toFixed(0)}%`,
+      ]),
     ]),
   ];
   return lines.join('\n');
@@ -75,7 +90,17 @@ export function renderList(plans: readonly PlanView[]): string {
   if (plans.length === 0) return 'no replay plans';
   return table([
     ['plan', 'tenant', 'status', 'approval', 'estimate', 'read', 'republished', 'throttle', 'created'],
-    ...plans.map((p) => [p.id, p.tenant, p.status, p.approval, n(p.estimate), n(p.read), n(p.produced), p.throttle === 0 ? '-' : String(p.throttle), p.createdAt.toISOString()]),
+    ...plans.map((p) => [
+      p.id,
+      p.tenant,
+      p.status,
+      p.approval,
+      n(p.estimate),
+      n(p.read),
+      n(p.produced),
+      p.throttle === 0 ? '-' : String(p.throttle),
+      p.createdAt.toISOString(),
+    ]),
   ]);
 }
 

@@ -98,7 +98,10 @@ export class ReplayReader {
   }
 
   async list(tenant: string | undefined, limit: number): Promise<PlanView[]> {
-    const r = await this.pool.query<PlanView>(`${PLAN_SELECT} FROM ${this.t.plans} WHERE ($1::text IS NULL OR tenant = $1) ORDER BY created_at DESC LIMIT $2`, [tenant ?? null, limit]);
+    const r = await this.pool.query<PlanView>(`${PLAN_SELECT} FROM ${this.t.plans} WHERE ($1::text IS NULL OR tenant = $1) ORDER BY created_at DESC LIMIT $2`, [
+      tenant ?? null,
+      limit,
+    ]);
     return r.rows;
   }
 

@@ -44,7 +44,12 @@ const coordinatorOutput: string[] = [];
 function record(i: number, ts: number, tag: string): Message {
   const tenant = i % 2 === 0 ? A : B;
   const value = { tenant, source: 'crm', entityType: 'customer', id: `${tag}-${i}`, revision: 1, payload: { n: i } };
-  return { key: `${tenant}:customer:${tag}-${i}`, value: JSON.stringify(value), headers: { 'x-mesh-tenant': tenant, 'x-test': `${tag}-${i}` }, timestamp: String(ts) };
+  return {
+    key: `${tenant}:customer:${tag}-${i}`,
+    value: JSON.stringify(value),
+    headers: { 'x-mesh-tenant': tenant, 'x-test': `${tag}-${i}` },
+    timestamp: String(ts),
+  };
 }
 
 const cliEnv = (): NodeJS.ProcessEnv => ({
@@ -60,7 +65,11 @@ const cliEnv = (): NodeJS.ProcessEnv => ({
 /** One replayctl invocation; SIGKILLed after 2 minutes so a hang fails the test instead of the run. */
 function replayctl(args: string[], env = cliEnv()): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(REPO, 'tools/replayctl/bin/replayctl.mjs'), ...args], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(REPO, 'tools/replayctl/bin/replayctl.mjs'), ...args], {
+      cwd: REPO,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -113,7 +122,11 @@ describe('replayctl against a replay-coordinator', () => {
     admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({
-      topics: [{ topic: controlTopic, numPartitions: 1 }, { topic: source, numPartitions: 3 }, { topic: target, numPartitions: 3 }].map((t) => ({ ...t, replicationFactor: -1 })),
+      topics: [
+        { topic: controlTopic, numPartitions: 1 },
+        { topic: source, numPartitions: 3 },
+        { topic: target, numPartitions: 3 },
+      ].map((t) => ({ ...t, replicationFactor: -1 })),
       waitForLeaders: true,
     });
     producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
@@ -150,10 +163,14 @@ describe('replayctl against a replay-coordinator', () => {
     const keep = (c: Buffer) => coordinatorOutput.push(c.toString());
     coordinator.stdout!.on('data', keep);
     coordinator.stderr!.on('data', keep);
-    await waitFor('the coordinator to be ready', async () => {
-      if (coordinator!.exitCode !== null) throw new Error(`the coordinator exited with ${coordinator!.exitCode}:\n${coordinatorOutput.join('')}`);
-      return (await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined))?.status === 200 ? true : undefined;
-    }, 90_000);
+    await waitFor(
+      'the coordinator to be ready',
+      async () => {
+        if (coordinator!.exitCode !== null) throw new Error(`the coordinator exited with ${coordinator!.exitCode}:\n${coordinatorOutput.join('')}`);
+        return (await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined))?.status === 200 ? true : undefined;
+      },
+      90_000,
+    );
   }, 180_000);
 
   afterAll(async () => {
@@ -202,7 +219,14 @@ describe('replayctl against a replay-coordinator', () => {
 
     const status = await replayctl(['status', planId, '--json']);
     expect(status.code).toBe(0);
-    const s = JSON.parse(status.stdout) as { status: string; approval: string; rfa: string; approvedBy: string; progress: Record<string, number>; partitions: { topic: string; start: number; end: number; next: number; read: number; produced: number }[] };
+    const s = JSON.parse(status.stdout) as {
+      status: string;
+      approval: string;
+      rfa: string;
+      approvedBy: string;
+      progress: Record<string, number>;
+      partitions: { topic: string; start: number; end: number; next: number; read: number; produced: number }[];
+    };
     expect(s).toMatchObject({ status: 'completed', approval: 'approved', rfa: 'RFA-1234', approvedBy: 'tester@int' });
     expect(s.progress).toMatchObject({ read: WINDOW, total: WINDOW, percent: 100, produced: WINDOW / 2, etaSeconds: 0 });
     expect(s.partitions.map((p) => p.topic)).toEqual([source, source, source]);
@@ -293,7 +317,9 @@ describe('replayctl against a replay-coordinator', () => {
 
       const older = { ...fromFile, REPLAYCTL_USER: 'tester@int' };
       expect(await replayctl(['hold', 'add', '--tenant', C, '--reason', 'older name'], older)).toMatchObject({ code: 0 });
-      expect(JSON.parse((await replayctl(['hold', 'list', '--tenant', C, '--json'], older)).stdout)).toEqual([expect.objectContaining({ createdBy: 'tester@int' })]);
+      expect(JSON.parse((await replayctl(['hold', 'list', '--tenant', C, '--json'], older)).stdout)).toEqual([
+        expect.objectContaining({ createdBy: 'tester@int' }),
+      ]);
       expect(await replayctl(['hold', 'remove', '--tenant', C], older)).toMatchObject({ code: 0 });
     } finally {
       rmSync(dir, { recursive: true, force: true });

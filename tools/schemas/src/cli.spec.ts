@@ -22,7 +22,14 @@ describe('parseArgs', () => {
 describe('main', () => {
   it('prints the usage and exits 2 for bad arguments', async () => {
     const errors: string[] = [];
-    expect(await main(['--bogus'], {}, () => undefined, (line) => errors.push(line))).toBe(2);
+    expect(
+      await main(
+        ['--bogus'],
+        {},
+        () => undefined,
+        (line) => errors.push(line),
+      ),
+    ).toBe(2);
     expect(errors.join('\n')).toMatch(/usage: register.ts/);
   });
 });

@@ -6,9 +6,7 @@ import { stackVersions } from '@ingest-mesh/testing';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const compose = readFileSync(path.join(root, 'docker-compose.yml'), 'utf8');
-const images = Object.fromEntries(
-  [...compose.matchAll(/^\s+image:\s*(\S+):(\S+)\s*$/gm)].map((m) => [m[1]!, m[2]!]),
-);
+const images = Object.fromEntries([...compose.matchAll(/^\s+image:\s*(\S+):(\S+)\s*$/gm)].map((m) => [m[1]!, m[2]!]));
 
 describe('docker-compose.yml', () => {
   const v = stackVersions();

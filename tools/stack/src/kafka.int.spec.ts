@@ -6,7 +6,9 @@ import { stackEndpoints } from '@ingest-mesh/testing';
 import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type EachBatchPayload } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const brokers = stackEndpoints().KAFKA_BROKERS.split(',').map((b) => b.trim());
+const brokers = stackEndpoints()
+  .KAFKA_BROKERS.split(',')
+  .map((b) => b.trim());
 const topic = `stack-int-${randomUUID()}`;
 const groupId = `stack-int-${randomUUID()}`;
 const PARTITIONS = 3;
@@ -102,9 +104,7 @@ describe(`Kafka at ${brokers.join(',')}`, () => {
       await producer.disconnect();
     }
     const offsets = await admin.fetchTopicOffsets(topic);
-    expect(offsets.sort((a, b) => a.partition - b.partition)).toEqual(
-      [0, 1, 2].map((partition) => ({ partition, offset: '10', high: '10', low: '0' })),
-    );
+    expect(offsets.sort((a, b) => a.partition - b.partition)).toEqual([0, 1, 2].map((partition) => ({ partition, offset: '10', high: '10', low: '0' })));
   });
 
   it('consumes them in a consumer group with eachBatch and commits the offsets', async () => {
@@ -171,12 +171,8 @@ describe(`Kafka at ${brokers.join(',')}`, () => {
       { partition: 2, offset: '5' },
     ]);
     // Before everything: the start of each partition.
-    expect(sorted(await admin.fetchTopicOffsetsByTimestamp(topic, base - 3_600_000))).toEqual(
-      [0, 1, 2].map((partition) => ({ partition, offset: '0' })),
-    );
+    expect(sorted(await admin.fetchTopicOffsetsByTimestamp(topic, base - 3_600_000))).toEqual([0, 1, 2].map((partition) => ({ partition, offset: '0' })));
     // After everything: the broker answers -1 and kafkajs falls back to the high watermark.
-    expect(sorted(await admin.fetchTopicOffsetsByTimestamp(topic, timestampOf(N + 10)))).toEqual(
-      [0, 1, 2].map((partition) => ({ partition, offset: '10' })),
-    );
+    expect(sorted(await admin.fetchTopicOffsetsByTimestamp(topic, timestampOf(N + 10)))).toEqual([0, 1, 2].map((partition) => ({ partition, offset: '10' })));
   });
 });

@@ -16,11 +16,17 @@ describe('PostgreSQL at DATABASE_URL', () => {
     await client.query('CREATE TEMP TABLE probe (id int PRIMARY KEY, revision bigint NOT NULL)');
     await client.query(
       'INSERT INTO probe SELECT * FROM unnest($1::int[], $2::bigint[]) ON CONFLICT (id) DO UPDATE SET revision = excluded.revision WHERE excluded.revision > probe.revision',
-      [[1, 2], [5, 7]],
+      [
+        [1, 2],
+        [5, 7],
+      ],
     );
     await client.query(
       'INSERT INTO probe SELECT * FROM unnest($1::int[], $2::bigint[]) ON CONFLICT (id) DO UPDATE SET revision = excluded.revision WHERE excluded.revision > probe.revision',
-      [[1, 2], [4, 9]],
+      [
+        [1, 2],
+        [4, 9],
+      ],
     );
     const rows = await client.query<{ id: number; revision: string }>('SELECT id, revision FROM probe ORDER BY id');
     expect(rows.rows).toEqual([

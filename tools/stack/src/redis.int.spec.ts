@@ -23,5 +23,4 @@ describe('Redis at REDIS_URL', () => {
     expect(ttl).toBeLessThanOrEqual(60);
     await redis.del(...keys);
   });
-
 });

@@ -15,7 +15,6 @@ const stackSh = path.join(root, 'tools/stack/stack.sh');
 const home = mkdtempSync(path.join(os.tmpdir(), 'mesh-registry-'));
 chmodSync(home, 0o755);
 
-
 function stack(env: Record<string, string>, ...args: string[]) {
   const res = spawnSync('bash', [stackSh, ...args], {
     encoding: 'utf8',

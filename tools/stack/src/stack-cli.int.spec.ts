@@ -30,7 +30,6 @@ function stack(home: string, env: Record<string, string>, ...args: string[]) {
   return { status: res.status, stdout: res.stdout, stderr: res.stderr };
 }
 
-
 async function occupiedPort(): Promise<number> {
   const server = net.createServer((socket) => {
     sockets.add(socket);
@@ -45,7 +44,10 @@ async function occupiedPort(): Promise<number> {
 
 function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const s = net.connect({ host: '127.0.0.1', port }, () => { s.destroy(); resolve(true); });
+    const s = net.connect({ host: '127.0.0.1', port }, () => {
+      s.destroy();
+      resolve(true);
+    });
     s.once('error', () => resolve(false));
   });
 }
@@ -75,7 +77,13 @@ describe('stack.sh up', () => {
     const home = scratchHome();
     const pgPort = await freePort();
     const redisPort = await occupiedPort();
-    const res = stack(home, { DATABASE_URL: `postgres://mesh@127.0.0.1:${pgPort}/mesh`, REDIS_URL: `redis://127.0.0.1:${redisPort}` }, 'up', 'postgres', 'redis');
+    const res = stack(
+      home,
+      { DATABASE_URL: `postgres://mesh@127.0.0.1:${pgPort}/mesh`, REDIS_URL: `redis://127.0.0.1:${redisPort}` },
+      'up',
+      'postgres',
+      'redis',
+    );
     expect(res.status).toBe(1);
     expect(res.stdout).toContain(`stack: postgres: started (postgres://mesh@127.0.0.1:${pgPort}/mesh)`);
     expect(res.stderr).toContain(`stack: redis: port ${redisPort} is taken`);
@@ -120,7 +128,9 @@ describe('stack.sh up, missing prerequisites', () => {
     const res = stack(home, { SEARCH_URL: `http://127.0.0.1:${port}`, MESH_JVM_DIR: path.join(home, 'no-jvms'), JAVA_HOME: '' }, 'up', 'search');
     expect(res.status).toBe(1);
     expect(res.stderr.trim().split('\n')).toEqual([
-      expect.stringMatching(/^stack: search: OpenSearch \S+ needs Java 21 or newer and none was found; install a JDK under \/usr\/lib\/jvm or set OPENSEARCH_JAVA_HOME$/),
+      expect.stringMatching(
+        /^stack: search: OpenSearch \S+ needs Java 21 or newer and none was found; install a JDK under \/usr\/lib\/jvm or set OPENSEARCH_JAVA_HOME$/,
+      ),
     ]);
   });
 

@@ -22,7 +22,13 @@ export async function deleteGroupsByPrefix(admin: Admin, prefixes: readonly stri
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => prefixes.some((p) => g.startsWith(p)));
-    const failed = groups.length === 0 ? [] : await admin.deleteGroups(groups).then(() => [], (err: { groups?: unknown[] }) => err.groups ?? groups);
+    const failed =
+      groups.length === 0
+        ? []
+        : await admin.deleteGroups(groups).then(
+            () => [],
+            (err: { groups?: unknown[] }) => err.groups ?? groups,
+          );
     if (failed.length === 0 || Date.now() > deadline) return;
     await new Promise((resolve) => setTimeout(resolve, 2000));
   }

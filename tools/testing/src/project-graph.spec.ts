@@ -28,9 +28,23 @@ const UNRESOLVED_OK: Record<string, string> = {
   'tools/nx-plugin/src/sink/generator.ts apps/${}': 'creates apps/sink-<name>, a project that does not exist yet',
 };
 
-interface Project { name: string; root: string; tags: string[]; packageName: string | undefined }
-interface Ref { from: string; to: string; where: string; what: string }
-interface Edge { source: string; target: string; type: string }
+interface Project {
+  name: string;
+  root: string;
+  tags: string[];
+  packageName: string | undefined;
+}
+interface Ref {
+  from: string;
+  to: string;
+  where: string;
+  what: string;
+}
+interface Edge {
+  source: string;
+  target: string;
+  type: string;
+}
 
 let projects: Project[];
 let edges: Edge[];
@@ -44,7 +58,9 @@ beforeAll(() => {
   try {
     const file = path.join(dir, 'graph.json');
     const res = spawnSync(path.join(root, 'node_modules/.bin/nx'), ['graph', `--file=${file}`], {
-      cwd: root, env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' }, encoding: 'utf8',
+      cwd: root,
+      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+      encoding: 'utf8',
     });
     if (res.status !== 0) throw new Error(`nx graph failed: ${res.stderr || res.stdout}`);
     const { graph } = JSON.parse(readFileSync(file, 'utf8')) as {
@@ -55,7 +71,9 @@ beforeAll(() => {
       const packageName = existsSync(pkg) ? (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name : undefined;
       return { name, root: node.data.root, tags: node.data.tags ?? [], packageName };
     });
-    edges = Object.values(graph.dependencies).flat().filter((e) => graph.nodes[e.target]);
+    edges = Object.values(graph.dependencies)
+      .flat()
+      .filter((e) => graph.nodes[e.target]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -121,9 +139,23 @@ function rootOf(name: string): string {
 // ---------------------------------------------------------------------------------------------
 // The scan.
 
-interface Text { text: string; node: ts.Node; literal: boolean }
-interface Statement { names: string[]; used: Set<string>; targets: Set<string>; harnessFiles: Set<string> }
-interface HarnessFile { statements: Statement[]; declared: Map<string, Statement>; imports: Map<string, { file: string; name: string }>; exported: Set<string> }
+interface Text {
+  text: string;
+  node: ts.Node;
+  literal: boolean;
+}
+interface Statement {
+  names: string[];
+  used: Set<string>;
+  targets: Set<string>;
+  harnessFiles: Set<string>;
+}
+interface HarnessFile {
+  statements: Statement[];
+  declared: Map<string, Statement>;
+  imports: Map<string, { file: string; name: string }>;
+  exported: Set<string>;
+}
 
 function scan(): void {
   const byRoot = new Map(projects.map((p) => [p.root, p]));
@@ -157,7 +189,8 @@ function scan(): void {
           const prefix = name.slice(0, name.indexOf('${}'));
           const candidates = projects.filter((p) => p.root.startsWith(`${group}/${prefix}`) && literals.has(p.root.slice(group.length + 1)));
           if (candidates.length === 0) unresolved.push(`${file} ${group}/${name}`);
-          for (const to of candidates) found.push({ to, what: `names ${t.text.replace(/^\$\{\}\//, '')} (${to.root.slice(group.length + 1)} spelled in the file)` });
+          for (const to of candidates)
+            found.push({ to, what: `names ${t.text.replace(/^\$\{\}\//, '')} (${to.root.slice(group.length + 1)} spelled in the file)` });
         });
         return found;
       };
@@ -173,7 +206,8 @@ function scan(): void {
       // Tables of another project's migrations/.
       for (const t of tableNames(sf, texts, isTest)) {
         for (const owner of owners.get(t.table) ?? []) {
-          if (owner !== project) tableRefs.push({ from: project.name, to: owner.name, where: `${file}:${line(t.node)}`, what: `reads ${owner.name}'s table ${t.table}` });
+          if (owner !== project)
+            tableRefs.push({ from: project.name, to: owner.name, where: `${file}:${line(t.node)}`, what: `reads ${owner.name}'s table ${t.table}` });
         }
       }
 
@@ -227,7 +261,8 @@ function scan(): void {
       const files = [...harnessFiles].filter(([f, hf]) => (u.harnessFile ? f === u.harnessFile : true) && (name === '*' || hf.exported.has(name)));
       for (const [f] of files) {
         for (const to of reach(f, name === '*' ? '*' : name, new Set())) {
-          if (to !== u.project.name) harnessRefs.push({ from: u.project.name, to, where: `${u.file}:${u.line}`, what: `uses ${name} of ${f}, which spawns or reads ${rootOf(to)}` });
+          if (to !== u.project.name)
+            harnessRefs.push({ from: u.project.name, to, where: `${u.file}:${u.line}`, what: `uses ${name} of ${f}, which spawns or reads ${rootOf(to)}` });
         }
       }
     }
@@ -248,14 +283,20 @@ function harnessFile(sf: ts.SourceFile, file: string, project: Project, texts: T
       continue;
     }
     const names = declaredNames(stmt);
-    const modifiers = ts.canHaveModifiers(stmt) ? ts.getModifiers(stmt) ?? [] : [];
+    const modifiers = ts.canHaveModifiers(stmt) ? (ts.getModifiers(stmt) ?? []) : [];
     const exported = modifiers.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
     const isDefault = modifiers.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword) || ts.isExportAssignment(stmt);
     const s: Statement = { names: isDefault ? [...names, 'default'] : names, used: new Set(), targets: new Set(), harnessFiles: new Set() };
     const visit = (n: ts.Node): void => {
       if (ts.isIdentifier(n)) s.used.add(n.text);
       // import('./x.js') inside a function: that file is used as a whole.
-      if (ts.isCallExpression(n) && n.expression.kind === ts.SyntaxKind.ImportKeyword && n.arguments[0] && ts.isStringLiteral(n.arguments[0]) && n.arguments[0].text.startsWith('.')) {
+      if (
+        ts.isCallExpression(n) &&
+        n.expression.kind === ts.SyntaxKind.ImportKeyword &&
+        n.arguments[0] &&
+        ts.isStringLiteral(n.arguments[0]) &&
+        n.arguments[0].text.startsWith('.')
+      ) {
         s.harnessFiles.add(path.posix.join(path.posix.dirname(file), n.arguments[0].text).replace(/\.js$/, '.ts'));
       }
       ts.forEachChild(n, visit);
@@ -280,7 +321,14 @@ function declaredNames(stmt: ts.Statement): string[] {
   if (ts.isVariableStatement(stmt)) {
     return stmt.declarationList.declarations.flatMap((d) => (ts.isIdentifier(d.name) ? [d.name.text] : []));
   }
-  if ((ts.isFunctionDeclaration(stmt) || ts.isClassDeclaration(stmt) || ts.isInterfaceDeclaration(stmt) || ts.isTypeAliasDeclaration(stmt) || ts.isEnumDeclaration(stmt)) && stmt.name) {
+  if (
+    (ts.isFunctionDeclaration(stmt) ||
+      ts.isClassDeclaration(stmt) ||
+      ts.isInterfaceDeclaration(stmt) ||
+      ts.isTypeAliasDeclaration(stmt) ||
+      ts.isEnumDeclaration(stmt)) &&
+    stmt.name
+  ) {
     return [stmt.name.text];
   }
   return [];

@@ -26,7 +26,8 @@ export async function startContainerStack(): Promise<ContainerStack> {
   };
   try {
     const postgres = await new GenericContainer(`postgres:${requireVersion(v, 'POSTGRES_MAJOR')}`)
-      .withNetwork(network).withNetworkAliases('postgres')
+      .withNetwork(network)
+      .withNetworkAliases('postgres')
       .withEnvironment({ POSTGRES_USER: 'mesh', POSTGRES_DB: 'mesh', POSTGRES_HOST_AUTH_METHOD: 'trust' })
       .withCopyContentToContainer([{ content: 'CREATE DATABASE registry OWNER mesh;\n', target: '/docker-entrypoint-initdb.d/10-registry.sql' }])
       .withExposedPorts(5432)
@@ -36,13 +37,16 @@ export async function startContainerStack(): Promise<ContainerStack> {
 
     const redis = await new GenericContainer(`redis:${requireVersion(v, 'REDIS_MAJOR')}`)
       .withCommand(['redis-server', '--appendonly', 'yes'])
-      .withExposedPorts(6379).withWaitStrategy(Wait.forLogMessage(/Ready to accept connections/)).start();
+      .withExposedPorts(6379)
+      .withWaitStrategy(Wait.forLogMessage(/Ready to accept connections/))
+      .start();
     started.push(redis);
 
     // Kafka advertises the address clients use, so the host port is chosen before start.
     const kafkaPort = await freePort();
     const kafka = await new GenericContainer(`apache/kafka:${requireVersion(v, 'KAFKA_VERSION')}`)
-      .withNetwork(network).withNetworkAliases('kafka')
+      .withNetwork(network)
+      .withNetworkAliases('kafka')
       .withExposedPorts({ container: kafkaPort, host: kafkaPort })
       .withEnvironment({
         KAFKA_NODE_ID: '1',
@@ -59,7 +63,8 @@ export async function startContainerStack(): Promise<ContainerStack> {
         KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'false',
         KAFKA_NUM_PARTITIONS: '3',
       })
-      .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/)).start();
+      .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))
+      .start();
     started.push(kafka);
 
     const registry = await new GenericContainer(`apicurio/apicurio-registry:${requireVersion(v, 'APICURIO_VERSION')}`)
@@ -73,7 +78,8 @@ export async function startContainerStack(): Promise<ContainerStack> {
         APICURIO_RULES_GLOBAL_COMPATIBILITY: 'BACKWARD',
       })
       .withExposedPorts(8080)
-      .withWaitStrategy(Wait.forHttp('/apis/ccompat/v7/subjects', 8080).forStatusCode(200)).start();
+      .withWaitStrategy(Wait.forHttp('/apis/ccompat/v7/subjects', 8080).forStatusCode(200))
+      .start();
     started.push(registry);
 
     const search = await new GenericContainer(`opensearchproject/opensearch:${requireVersion(v, 'OPENSEARCH_VERSION')}`)
@@ -85,7 +91,8 @@ export async function startContainerStack(): Promise<ContainerStack> {
         'cluster.routing.allocation.disk.threshold_enabled': 'false',
       })
       .withExposedPorts(9200)
-      .withWaitStrategy(Wait.forHttp('/_cluster/health', 9200).forStatusCode(200)).start();
+      .withWaitStrategy(Wait.forHttp('/_cluster/health', 9200).forStatusCode(200))
+      .start();
     started.push(search);
 
     return {
@@ -103,4 +110,3 @@ export async function startContainerStack(): Promise<ContainerStack> {
     throw err;
   }
 }
-

@@ -136,7 +136,14 @@ export class RedriverRun {
       ids.map((id, n) => ({
         topic: this.originTopic,
         partition: 0,
-        message: { key: Buffer.from(`${tenant}:customer:${id}`), value: Buffer.from(JSON.stringify({ id, tenant })), headers: { traceparent: `00-${id}` }, offset: String((opts.firstOffset ?? 0) + n), timestamp: String(Date.now()), attributes: 0 } as KafkaMessage,
+        message: {
+          key: Buffer.from(`${tenant}:customer:${id}`),
+          value: Buffer.from(JSON.stringify({ id, tenant })),
+          headers: { traceparent: `00-${id}` },
+          offset: String((opts.firstOffset ?? 0) + n),
+          timestamp: String(Date.now()),
+          attributes: 0,
+        } as KafkaMessage,
         failure,
         attempts: 3,
         tenant,

@@ -22,10 +22,22 @@ afterAll(async () => {
 
 describe('RedisLaneLedger (real Redis)', () => {
   it('marks parked records, finds their keys waiting, and counts them with the oldest age', async () => {
-    await ledger.park([{ tenant: 'acme', entityKey: 'acme:customer:1', member: 'a1' }, { tenant: 'acme', entityKey: 'acme:customer:2', member: 'a2' }], 1_000);
+    await ledger.park(
+      [
+        { tenant: 'acme', entityKey: 'acme:customer:1', member: 'a1' },
+        { tenant: 'acme', entityKey: 'acme:customer:2', member: 'a2' },
+      ],
+      1_000,
+    );
     await ledger.park([{ tenant: 'acme', entityKey: 'acme:customer:1', member: 'a1' }], 9_000); // parked again after a crash: counted once, age kept
     await ledger.park([{ tenant: 'globex', entityKey: 'globex:order:1', member: 'g1' }], 5_000);
-    const waiting = await ledger.waitingKeys(new Map([['acme', ['acme:customer:1', 'acme:customer:3']], ['globex', ['globex:order:2']], ['initech', []]]));
+    const waiting = await ledger.waitingKeys(
+      new Map([
+        ['acme', ['acme:customer:1', 'acme:customer:3']],
+        ['globex', ['globex:order:2']],
+        ['initech', []],
+      ]),
+    );
     expect(waiting).toEqual(new Map([['acme', new Set(['acme:customer:1'])]]));
     const stats = await ledger.stats(['acme', 'globex', 'initech'], 11_000);
     expect(stats.get('acme')).toEqual({ waiting: 2, oldestAgeSeconds: 10 });
@@ -35,7 +47,11 @@ describe('RedisLaneLedger (real Redis)', () => {
 
   it('releases members, and a key only when its last parked member leaves', async () => {
     await ledger.park([{ tenant: 'acme', entityKey: 'acme:customer:1', member: 'a1-newer' }], 12_000);
-    await ledger.release([{ tenant: 'acme', entityKey: 'acme:customer:1', member: 'a1' }, { tenant: 'acme', entityKey: 'acme:customer:2', member: 'a2' }, { tenant: 'globex', entityKey: 'globex:order:1', member: 'g1' }]);
+    await ledger.release([
+      { tenant: 'acme', entityKey: 'acme:customer:1', member: 'a1' },
+      { tenant: 'acme', entityKey: 'acme:customer:2', member: 'a2' },
+      { tenant: 'globex', entityKey: 'globex:order:1', member: 'g1' },
+    ]);
     expect(await ledger.waitingKeys(new Map([['acme', ['acme:customer:1', 'acme:customer:2']]]))).toEqual(new Map([['acme', new Set(['acme:customer:1'])]]));
     expect((await ledger.stats(['acme', 'globex'], 12_000)).get('acme')).toEqual({ waiting: 1, oldestAgeSeconds: 0 });
     await ledger.release([{ tenant: 'acme', entityKey: 'acme:customer:1', member: 'a1-newer' }]);

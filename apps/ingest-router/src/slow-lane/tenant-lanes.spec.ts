@@ -45,14 +45,25 @@ const SHIPPED = { ratePerSec: 500, burst: 1000 };
 
 function lanes(clock = { ms: 0 }) {
   const ledger = new MemoryLedger();
-  const l = new TenantLanes(new Map([['acme', SHIPPED], ['globex', SHIPPED]]), ledger, { now: () => T0 + clock.ms, monotonicNow: () => clock.ms });
+  const l = new TenantLanes(
+    new Map([
+      ['acme', SHIPPED],
+      ['globex', SHIPPED],
+    ]),
+    ledger,
+    { now: () => T0 + clock.ms, monotonicNow: () => clock.ms },
+  );
   return { l, ledger, clock };
 }
 
 describe('TenantLanes', () => {
   it('routes a catch-up backlog offered below the rate at once, parking nothing', async () => {
     const { l } = lanes();
-    const backlog = Array.from({ length: 3000 }, (_, i) => ({ tenant: 'acme', entityKey: `acme:customer:${i % 1000}`, timestampMs: T0 + Math.floor((i * 1000) / 300) }));
+    const backlog = Array.from({ length: 3000 }, (_, i) => ({
+      tenant: 'acme',
+      entityKey: `acme:customer:${i % 1000}`,
+      timestampMs: T0 + Math.floor((i * 1000) / 300),
+    }));
     const decisions = await l.admit(backlog);
     expect(decisions.every((d) => d.lane === 'fast')).toBe(true);
   });
@@ -109,7 +120,10 @@ describe('TenantLanes', () => {
     const { l, clock } = lanes();
     await l.park([{ tenant: 'acme', entityKey: 'a', member: 'm1' }]);
     clock.ms += 30_000;
-    await l.park([{ tenant: 'acme', entityKey: 'b', member: 'm2' }, { tenant: 'acme', entityKey: 'a', member: 'm1' }]);
+    await l.park([
+      { tenant: 'acme', entityKey: 'b', member: 'm2' },
+      { tenant: 'acme', entityKey: 'a', member: 'm1' },
+    ]);
     const stats = await l.waiting();
     expect(stats.get('acme')).toEqual({ waiting: 2, oldestAgeSeconds: 30 });
     expect(stats.get('globex')).toEqual({ waiting: 0, oldestAgeSeconds: null });

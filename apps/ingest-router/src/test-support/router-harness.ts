@@ -97,7 +97,9 @@ export class TopicTail {
       `the tail to reach the end of ${topic}`,
       () => {
         const read = this.reads.filter((r) => r.topic === topic);
-        return ends.every((p) => BigInt(p.high) <= BigInt(p.low) || read.some((r) => r.partition === p.partition && BigInt(r.message.offset) >= BigInt(p.high) - 1n))
+        return ends.every(
+          (p) => BigInt(p.high) <= BigInt(p.low) || read.some((r) => r.partition === p.partition && BigInt(r.message.offset) >= BigInt(p.high) - 1n),
+        )
           ? true
           : undefined;
       },
@@ -175,25 +177,28 @@ export class RouterRun {
 
   config() {
     const [acmeEnv, globexEnv] = Object.keys(this.tokens);
-    return parseRouterConfig({
-      tenants: {
-        [this.acme]: { tokenEnv: acmeEnv, ratePerSec: 1000, burst: 2000 },
-        [this.globex]: { tokenEnv: globexEnv, ratePerSec: 1000, burst: 2000 },
-        [this.initech]: { tokenEnv: this.missingTokenEnv },
-      },
-      entityTypes: {
-        customer: {
-          sinks: [this.pg, this.search],
-          rules: [
-            { field: 'email', required: true, pattern: '^[^@\\s]+@[^@\\s]+$' },
-            { field: 'country', enum: ['DE', 'FR', 'GB', 'US', 'NL'] },
-          ],
+    return parseRouterConfig(
+      {
+        tenants: {
+          [this.acme]: { tokenEnv: acmeEnv, ratePerSec: 1000, burst: 2000 },
+          [this.globex]: { tokenEnv: globexEnv, ratePerSec: 1000, burst: 2000 },
+          [this.initech]: { tokenEnv: this.missingTokenEnv },
         },
-        order: { sinks: [this.pg], rules: [{ field: 'amountCents', min: 0 }] },
-        ...Object.fromEntries((this.opts.extraEntityTypes ?? []).map((t) => [t, { sinks: [this.pg] }])),
+        entityTypes: {
+          customer: {
+            sinks: [this.pg, this.search],
+            rules: [
+              { field: 'email', required: true, pattern: '^[^@\\s]+@[^@\\s]+$' },
+              { field: 'country', enum: ['DE', 'FR', 'GB', 'US', 'NL'] },
+            ],
+          },
+          order: { sinks: [this.pg], rules: [{ field: 'amountCents', min: 0 }] },
+          ...Object.fromEntries((this.opts.extraEntityTypes ?? []).map((t) => [t, { sinks: [this.pg] }])),
+        },
+        tenantOverrides: { [this.globex]: { order: { sinks: [] } } },
       },
-      tenantOverrides: { [this.globex]: { order: { sinks: [] } } },
-    }, `router-harness ${this.run}`);
+      `router-harness ${this.run}`,
+    );
   }
 
   async start(): Promise<void> {
@@ -272,7 +277,11 @@ export function newTrace(): { traceparent: string; traceId: string } {
  * POSTs with node:http and resolves on the response even when the server refuses early and
  * closes the connection while the body is still being written (fetch would fail then).
  */
-export function post(url: string, headers: Record<string, string>, body: Buffer): Promise<{ status: number; headers: http.IncomingHttpHeaders; json: unknown }> {
+export function post(
+  url: string,
+  headers: Record<string, string>,
+  body: Buffer,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; json: unknown }> {
   return new Promise((resolve, reject) => {
     let answered = false;
     const req = http.request(url, { method: 'POST', headers: { ...headers, 'content-length': String(body.length) } }, (res) => {
@@ -318,5 +327,18 @@ export function envelope(fields: { tenant: string; entityType: string; id: strin
   return JSON.stringify({ source: 'crm', revision: 1, occurredAt: '2025-03-01T12:00:00.000Z', ...fields });
 }
 
-export const customer = (id: string, extra: Record<string, unknown> = {}) => ({ id, name: `Customer ${id}`, email: `${id}@example.com`, createdAt: '2025-03-01T12:00:00Z', ...extra });
-export const order = (id: string, extra: Record<string, unknown> = {}) => ({ id, customerId: `c-${id}`, status: 'placed', amountCents: 1299, items: [{ sku: 'sku-1', qty: 2 }], ...extra });
+export const customer = (id: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  name: `Customer ${id}`,
+  email: `${id}@example.com`,
+  createdAt: '2025-03-01T12:00:00Z',
+  ...extra,
+});
+export const order = (id: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  customerId: `c-${id}`,
+  status: 'placed',
+  amountCents: 1299,
+  items: [{ sku: 'sku-1', qty: 2 }],
+  ...extra,
+});

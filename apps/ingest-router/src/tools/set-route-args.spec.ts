@@ -33,7 +33,11 @@ describe('parseSetRouteArgs', () => {
       topic: 't.routes',
       brokers: ['b:1'],
     });
-    expect(parseSetRouteArgs(['--tenant', '*', '--entity-type', 'order', '--off'], {})).toMatchObject({ key: '*:order', override: { sinks: [] }, brokers: [ENDPOINT_DEFAULTS.KAFKA_BROKERS] });
+    expect(parseSetRouteArgs(['--tenant', '*', '--entity-type', 'order', '--off'], {})).toMatchObject({
+      key: '*:order',
+      override: { sinks: [] },
+      brokers: [ENDPOINT_DEFAULTS.KAFKA_BROKERS],
+    });
   });
 
   it('deletes and lists', () => {

@@ -74,7 +74,12 @@ export function parseSetRouteArgs(argv: string[], env: NodeJS.ProcessEnv = proce
     if (values.priority !== undefined) throw new UsageError('--delete takes no --priority');
     return { action: 'delete', key: keyText, topic, brokers };
   }
-  const sinks = values.off ? [] : (values.sinks ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const sinks = values.off
+    ? []
+    : (values.sinks ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
   if (!values.off && sinks.length === 0) throw new UsageError('--sinks: expected a comma-separated list of sink names (use --off to route nowhere)');
   if (values.priority !== undefined && !(PRIORITIES as readonly string[]).includes(values.priority)) {
     throw new UsageError(`--priority: expected one of ${PRIORITIES.join(', ')}, got "${values.priority}"`);

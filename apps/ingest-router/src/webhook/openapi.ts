@@ -29,7 +29,13 @@ export const webhookOpenApi = {
         summary: 'Submit one record (application/json) or many (application/x-ndjson, one record per line).',
         security: [{ tenantToken: [] }],
         parameters: [
-          { name: 'tenant', in: 'path', required: true, description: 'The tenant; its bearer token must be presented.', schema: { type: 'string', minLength: 1, maxLength: 256 } },
+          {
+            name: 'tenant',
+            in: 'path',
+            required: true,
+            description: 'The tenant; its bearer token must be presented.',
+            schema: { type: 'string', minLength: 1, maxLength: 256 },
+          },
           {
             name: 'entityType',
             in: 'path',
@@ -41,13 +47,15 @@ export const webhookOpenApi = {
             name: 'traceparent',
             in: 'header',
             required: false,
-            description: 'W3C Trace Context parent. Each record is written with a child span of it (or of its own `traceparent` field); a new trace when absent or invalid.',
+            description:
+              'W3C Trace Context parent. Each record is written with a child span of it (or of its own `traceparent` field); a new trace when absent or invalid.',
             schema: { type: 'string' },
           },
         ],
         requestBody: {
           required: true,
-          description: 'At most 5 MiB by default (the server limit maxBodyBytes); each record at most limits.maxRecordBytes (default 1 MiB). Blank NDJSON lines are ignored.',
+          description:
+            'At most 5 MiB by default (the server limit maxBodyBytes); each record at most limits.maxRecordBytes (default 1 MiB). Blank NDJSON lines are ignored.',
           content: {
             'application/json': { schema: { $ref: '#/components/schemas/WebhookRecord' } },
             'application/x-ndjson': {
@@ -73,8 +81,12 @@ export const webhookOpenApi = {
             'The body is larger than maxBodyBytes (the server stops reading and closes the connection), a record is larger than maxRecordBytes (`line` names it for NDJSON), or the request has more records than the tenant’s burst.',
           ),
           '415': errorResponse('Content-Type is not application/json or application/x-ndjson (UTF-8).'),
-          '429': errorResponse('The tenant’s rate limit is reached, or the router holds intake (backpressure paused or draining).', { headers: { 'Retry-After': retryAfter } }),
-          '503': errorResponse('Kafka did not confirm the write; some records may have been written. Retry the whole request.', { headers: { 'Retry-After': retryAfter } }),
+          '429': errorResponse('The tenant’s rate limit is reached, or the router holds intake (backpressure paused or draining).', {
+            headers: { 'Retry-After': retryAfter },
+          }),
+          '503': errorResponse('Kafka did not confirm the write; some records may have been written. Retry the whole request.', {
+            headers: { 'Retry-After': retryAfter },
+          }),
         },
       },
     },
@@ -112,7 +124,12 @@ export const webhookOpenApi = {
             oneOf: [{ type: 'string', format: 'date-time' }, { type: 'number' }],
           },
           priority: { type: 'string', enum: ['high', 'normal', 'low'], default: 'normal' },
-          op: { type: 'string', enum: ['upsert', 'delete'], default: 'upsert', description: 'delete writes a tombstone downstream; payload may then be null or absent.' },
+          op: {
+            type: 'string',
+            enum: ['upsert', 'delete'],
+            default: 'upsert',
+            description: 'delete writes a tombstone downstream; payload may then be null or absent.',
+          },
           payload: {
             type: ['object', 'null'],
             description: 'The entity, validated by the router against the entity type’s Avro schema. Required (an object) for upsert.',

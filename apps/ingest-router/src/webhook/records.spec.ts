@@ -18,14 +18,36 @@ describe('parseRecords', () => {
     expect(result).toEqual({
       ok: true,
       envelopes: [
-        { tenant: 'acme', source: 'webhook', entityType: 'customer', id: 'c1', revision: 1, occurredAt: at, priority: 'normal', op: 'upsert', payload: { name: 'c1' }, traceparent: undefined },
+        {
+          tenant: 'acme',
+          source: 'webhook',
+          entityType: 'customer',
+          id: 'c1',
+          revision: 1,
+          occurredAt: at,
+          priority: 'normal',
+          op: 'upsert',
+          payload: { name: 'c1' },
+          traceparent: undefined,
+        },
       ],
     });
   });
 
   it('keeps a given source, priority, op, occurredAt and a revision sent as a decimal string', () => {
-    const result = parseRecords(Buffer.from(good('c1', { source: 'crm', priority: 'high', op: 'delete', revision: '42', occurredAt: 1_700_000_000_000, tenant: 'acme' })), 'json', ctx);
-    expect(result.ok && result.envelopes[0]).toMatchObject({ source: 'crm', priority: 'high', op: 'delete', revision: 42, occurredAt: new Date(1_700_000_000_000), payload: null });
+    const result = parseRecords(
+      Buffer.from(good('c1', { source: 'crm', priority: 'high', op: 'delete', revision: '42', occurredAt: 1_700_000_000_000, tenant: 'acme' })),
+      'json',
+      ctx,
+    );
+    expect(result.ok && result.envelopes[0]).toMatchObject({
+      source: 'crm',
+      priority: 'high',
+      op: 'delete',
+      revision: 42,
+      occurredAt: new Date(1_700_000_000_000),
+      payload: null,
+    });
   });
 
   it('reads NDJSON line by line, skipping blank lines and CRLF endings but counting them', () => {
@@ -118,10 +140,22 @@ describe('parseRecords', () => {
       ctx,
     );
     expect(problems(result)).toEqual([
-      { line: 2, field: 'payload.score', problem: 'expected a finite number, got Infinity (a JSON number beyond ±1.8e308, such as 1e400); no schema type takes it' },
-      { line: 3, field: 'payload.items[1].qty', problem: 'expected a finite number, got -Infinity (a JSON number beyond ±1.8e308, such as 1e400); no schema type takes it' },
+      {
+        line: 2,
+        field: 'payload.score',
+        problem: 'expected a finite number, got Infinity (a JSON number beyond ±1.8e308, such as 1e400); no schema type takes it',
+      },
+      {
+        line: 3,
+        field: 'payload.items[1].qty',
+        problem: 'expected a finite number, got -Infinity (a JSON number beyond ±1.8e308, such as 1e400); no schema type takes it',
+      },
       { line: 4, field: 'revision', problem: 'expected a non-negative integer up to 2^53-1' },
-      { line: 4, field: 'payload.score', problem: 'expected a finite number, got Infinity (a JSON number beyond ±1.8e308, such as 1e400); no schema type takes it' },
+      {
+        line: 4,
+        field: 'payload.score',
+        problem: 'expected a finite number, got Infinity (a JSON number beyond ±1.8e308, such as 1e400); no schema type takes it',
+      },
     ]);
     // A delete's payload is dropped, never written: nothing in it is changed.
     const del = parseRecords(Buffer.from('{"id":"k","revision":1,"op":"delete","payload":{"score":1e400}}'), 'json', ctx);

@@ -12,7 +12,9 @@ import { kafkaProduce } from './kafka-produce.js';
 import { webhookOpenApi } from './openapi.js';
 import { createWebhook } from './webhook.js';
 
-const brokers = stackEndpoints().KAFKA_BROKERS.split(',').map((b) => b.trim());
+const brokers = stackEndpoints()
+  .KAFKA_BROKERS.split(',')
+  .map((b) => b.trim());
 const run = randomUUID();
 const topic = `webhook-int-${run}`;
 const groupId = `webhook-int-${run}`;
@@ -107,7 +109,12 @@ describe('webhook → Kafka on the real stack', () => {
       const value = JSON.parse(message.value!.toString()) as Record<string, unknown>;
       expect(value).toMatchObject({ tenant: 'acme', source: 'webhook', entityType: 'customer', id: key!.split(':')[2], traceparent: headers.traceparent });
     }
-    expect(JSON.parse(byKey.get('acme:customer:c2')!.value!.toString())).toMatchObject({ revision: 2, priority: 'high', op: 'upsert', payload: { name: 'Bob' } });
+    expect(JSON.parse(byKey.get('acme:customer:c2')!.value!.toString())).toMatchObject({
+      revision: 2,
+      priority: 'high',
+      op: 'upsert',
+      payload: { name: 'Bob' },
+    });
     expect(JSON.parse(byKey.get('acme:customer:c3')!.value!.toString())).toMatchObject({ revision: 3, op: 'delete', payload: null });
   });
 });

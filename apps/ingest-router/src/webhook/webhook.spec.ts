@@ -128,7 +128,10 @@ describe('202 Accepted', () => {
   });
 
   it('writes every NDJSON record in one produce call, in order', async () => {
-    const res = await post('/ingest/acme/order', `${ndjson(record('o1'), record('o2', { revision: '7', priority: 'high' }))}\n\n${ndjson(record('o3', { op: 'delete', payload: null }))}\n`);
+    const res = await post(
+      '/ingest/acme/order',
+      `${ndjson(record('o1'), record('o2', { revision: '7', priority: 'high' }))}\n\n${ndjson(record('o3', { op: 'delete', payload: null }))}\n`,
+    );
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ accepted: 3, ids: ['o1', 'o2', 'o3'] });
     expect(produced).toHaveLength(1);
@@ -212,7 +215,13 @@ describe('400 Bad Request', () => {
   it('gives field-level problems for invalid envelopes', async () => {
     const res = await post(
       '/ingest/acme/customer',
-      ndjson({ revision: 1, payload: {} }, record('b', { priority: 'urgent', op: 'merge' }), record('c', { payload: 'text' }), '{"id": "d",', record('e', { tenant: 'globex' })),
+      ndjson(
+        { revision: 1, payload: {} },
+        record('b', { priority: 'urgent', op: 'merge' }),
+        record('c', { payload: 'text' }),
+        '{"id": "d",',
+        record('e', { tenant: 'globex' }),
+      ),
     );
     expect(res.status).toBe(400);
     const { errors } = (await res.json()) as { errors: { line: number; field: string; problem: string }[] };

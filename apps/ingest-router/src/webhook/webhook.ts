@@ -68,7 +68,11 @@ export function createWebhook(opts: WebhookOptions): Webhook {
 
     const known = opts.tenants.get(tenant);
     if (!tokenMatches(bearerToken(req.headers), known?.tokenSha256) || !known) {
-      return reply(401, { error: "missing or wrong bearer token (Authorization: Bearer <the tenant's webhook token>)" }, { 'www-authenticate': 'Bearer realm="ingest"' });
+      return reply(
+        401,
+        { error: "missing or wrong bearer token (Authorization: Bearer <the tenant's webhook token>)" },
+        { 'www-authenticate': 'Bearer realm="ingest"' },
+      );
     }
     if (opts.isKnownEntityType && !opts.isKnownEntityType(entityType)) {
       return reply(400, { error: 'unknown entity type', errors: [{ field: 'entityType', problem: `unknown entity type ${JSON.stringify(entityType)}` }] });
@@ -89,16 +93,26 @@ export function createWebhook(opts: WebhookOptions): Webhook {
     const parsed = parseRecords(body.body, format, { tenant, entityType, maxRecordBytes: opts.maxRecordBytes, now: () => receivedAt });
     if (!parsed.ok && parsed.status === 413) {
       const where = parsed.line === undefined ? 'the record' : `the record on line ${parsed.line}`;
-      return reply(413, { error: `${where} is ${parsed.bytes} bytes; the limit is ${opts.maxRecordBytes}`, ...(parsed.line === undefined ? {} : { line: parsed.line }) });
+      return reply(413, {
+        error: `${where} is ${parsed.bytes} bytes; the limit is ${opts.maxRecordBytes}`,
+        ...(parsed.line === undefined ? {} : { line: parsed.line }),
+      });
     }
     if (!parsed.ok) {
-      return reply(400, { error: `${parsed.errorCount} problem(s) in the records; nothing was accepted`, errorCount: parsed.errorCount, errors: parsed.errors });
+      return reply(400, {
+        error: `${parsed.errorCount} problem(s) in the records; nothing was accepted`,
+        errorCount: parsed.errorCount,
+        errors: parsed.errors,
+      });
     }
 
     const n = parsed.envelopes.length;
     if (!known.bucket.tryTake(n)) {
       const wait = known.bucket.msUntilAvailable(n);
-      if (wait === Infinity) return reply(413, { error: `${n} records exceed tenant ${tenant}'s burst of ${known.bucket.burst}; send at most ${Math.floor(known.bucket.burst)} per request` });
+      if (wait === Infinity)
+        return reply(413, {
+          error: `${n} records exceed tenant ${tenant}'s burst of ${known.bucket.burst}; send at most ${Math.floor(known.bucket.burst)} per request`,
+        });
       return reply(429, { error: `rate limit of tenant ${tenant} reached for ${n} records` }, { 'retry-after': retryAfterSeconds(wait) });
     }
 
@@ -110,7 +124,10 @@ export function createWebhook(opts: WebhookOptions): Webhook {
       opts.onProduceError?.(err, { tenant, entityType, records: n });
       return reply(
         503,
-        { error: 'could not write the records to Kafka; some may have been written. Retry the whole request: records are deduplicated by tenant, source, entityType, id and revision' },
+        {
+          error:
+            'could not write the records to Kafka; some may have been written. Retry the whole request: records are deduplicated by tenant, source, entityType, id and revision',
+        },
         { 'retry-after': hint },
       );
     }

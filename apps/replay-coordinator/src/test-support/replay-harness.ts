@@ -111,32 +111,56 @@ export class ReplayHarness {
     child.port = port;
     child.instanceId = instanceId;
     this.adopt(child);
-    await this.tools.waitFor('the coordinator to be ready', async () => {
-      if (child.exitCode !== null) throw new Error(`the coordinator exited with ${child.exitCode}:\n${child.output.join('')}`);
-      return (await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined))?.status === 200 ? true : undefined;
-    }, 90_000);
+    await this.tools.waitFor(
+      'the coordinator to be ready',
+      async () => {
+        if (child.exitCode !== null) throw new Error(`the coordinator exited with ${child.exitCode}:\n${child.output.join('')}`);
+        return (await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined))?.status === 200 ? true : undefined;
+      },
+      90_000,
+    );
     return child;
   }
 
   /** Signs and publishes a replay command, then waits for the coordinator's recorded outcome. */
-  async command(type: ControlCommandType, args: Record<string, string>, tenant?: string, issuedBy = 'tester@int'): Promise<{ outcome: string; refusal: string | null; message: string | null }> {
+  async command(
+    type: ControlCommandType,
+    args: Record<string, string>,
+    tenant?: string,
+    issuedBy = 'tester@int',
+  ): Promise<{ outcome: string; refusal: string | null; message: string | null }> {
     const cmd = signCommand(newCommand({ type, target: { tenant: tenant ?? null }, args, issuedBy }), this.secrets.MESH_CONTROL_SECRET);
     await publishCommand(this.producer, this.codec, cmd, this.controlTopic);
-    return this.tools.waitFor(`the outcome of ${type}`, async () => {
-      const r = await this.pool.query(`SELECT outcome, refusal, message FROM "${this.schema}".commands WHERE command_id = $1`, [cmd.id]).catch(() => undefined);
-      return r?.rows[0] as { outcome: string; refusal: string | null; message: string | null } | undefined;
-    }, 60_000);
+    return this.tools.waitFor(
+      `the outcome of ${type}`,
+      async () => {
+        const r = await this.pool
+          .query(`SELECT outcome, refusal, message FROM "${this.schema}".commands WHERE command_id = $1`, [cmd.id])
+          .catch(() => undefined);
+        return r?.rows[0] as { outcome: string; refusal: string | null; message: string | null } | undefined;
+      },
+      60_000,
+    );
   }
 
   async plan(id: string): Promise<Record<string, unknown>> {
-    return (await this.pool.query(`SELECT *, read::float8 AS read, produced::float8 AS produced, estimate::float8 AS estimate FROM "${this.schema}".plans WHERE id = $1`, [id])).rows[0] as Record<string, unknown>;
+    return (
+      await this.pool.query(
+        `SELECT *, read::float8 AS read, produced::float8 AS produced, estimate::float8 AS estimate FROM "${this.schema}".plans WHERE id = $1`,
+        [id],
+      )
+    ).rows[0] as Record<string, unknown>;
   }
 
   async waitForStatus(id: string, status: string, timeoutMs = 120_000): Promise<Record<string, unknown>> {
-    return this.tools.waitFor(`plan ${id} to be ${status}`, async () => {
-      const p = await this.plan(id);
-      return p['status'] === status ? p : undefined;
-    }, timeoutMs);
+    return this.tools.waitFor(
+      `plan ${id} to be ${status}`,
+      async () => {
+        const p = await this.plan(id);
+        return p['status'] === status ? p : undefined;
+      },
+      timeoutMs,
+    );
   }
 
   async send(topic: string, messages: Message[]): Promise<void> {

@@ -9,7 +9,8 @@ if (!topic) throw new Error('usage: seed.ts <topic> <N> <tenantA> <tenantB>');
 const kafka = new Kafka({ clientId: 'replay-seed', brokers: brokerList(endpointsFromEnv().KAFKA_BROKERS), logLevel: logLevel.NOTHING });
 const admin = kafka.admin();
 await admin.connect();
-if (!(await admin.listTopics()).includes(topic)) await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: -1 }], waitForLeaders: true });
+if (!(await admin.listTopics()).includes(topic))
+  await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: -1 }], waitForLeaders: true });
 await admin.disconnect();
 const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
 await producer.connect();
@@ -18,7 +19,15 @@ for (let i = 0; i < n; i += 1000) {
   const messages = Array.from({ length: Math.min(1000, n - i) }, (_, j) => {
     const k = i + j;
     const tenant = k % 3 === 0 ? b : a;
-    const value = { tenant, source: 'seed', entityType: 'customer', id: `c${k}`, revision: 1, occurredAt: new Date().toISOString(), payload: { id: `c${k}`, name: `Customer ${k}`, email: `c${k}@example.com`, createdAt: new Date().toISOString() } };
+    const value = {
+      tenant,
+      source: 'seed',
+      entityType: 'customer',
+      id: `c${k}`,
+      revision: 1,
+      occurredAt: new Date().toISOString(),
+      payload: { id: `c${k}`, name: `Customer ${k}`, email: `c${k}@example.com`, createdAt: new Date().toISOString() },
+    };
     return { key: `${tenant}:customer:c${k}`, value: JSON.stringify(value) };
   });
   await producer.send({ topic, acks: -1, messages });

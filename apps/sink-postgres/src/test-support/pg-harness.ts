@@ -62,7 +62,12 @@ export async function historyTables(): Promise<TablesConfig> {
 
 let offset = 0;
 
-export function customer(id: string, revision: number, fields: Partial<{ name: string; email: string; tier: string; country: string | null }> = {}, tenant = 'acme'): SinkRecordIn {
+export function customer(
+  id: string,
+  revision: number,
+  fields: Partial<{ name: string; email: string; tier: string; country: string | null }> = {},
+  tenant = 'acme',
+): SinkRecordIn {
   return envelope('customer', id, revision, tenant, {
     id,
     name: fields.name ?? `Customer ${id}`,
@@ -73,7 +78,12 @@ export function customer(id: string, revision: number, fields: Partial<{ name: s
   });
 }
 
-export function order(id: string, revision: number, fields: Partial<{ amountCents: number; status: string; customerId: string; items: unknown }> = {}, tenant = 'acme'): SinkRecordIn {
+export function order(
+  id: string,
+  revision: number,
+  fields: Partial<{ amountCents: number; status: string; customerId: string; items: unknown }> = {},
+  tenant = 'acme',
+): SinkRecordIn {
   return envelope('order', id, revision, tenant, {
     id,
     customerId: fields.customerId ?? 'c-1',

@@ -13,7 +13,11 @@ let offset = 0;
 /** Decodes framed mesh.SinkRecords as the runner does. */
 export async function decodeSinkRecords(catalog: SchemaCatalog, values: readonly Buffer[]): Promise<SinkRecordIn[]> {
   const decoder = new SinkRecordDecoder(catalog);
-  const inbound = values.map((value): Inbound => ({ topic: 'sink.search', partition: 0, message: { key: null, value, timestamp: '0', attributes: 0, offset: String(offset++), headers: {} } }));
+  const inbound = values.map((value): Inbound => ({
+    topic: 'sink.search',
+    partition: 0,
+    message: { key: null, value, timestamp: '0', attributes: 0, offset: String(offset++), headers: {} },
+  }));
   return Promise.all(inbound.map((r) => decoder.decode(r)));
 }
 

@@ -7,7 +7,9 @@ import { avroToTypeScript } from './avro-to-ts.js';
 const REPO_ROOT = path.resolve(import.meta.dirname, '../../../..');
 
 /** In dependency order: ReasonCode first, records after the enums they share. */
-export const MESH_SCHEMA_FILES = ['ReasonCode.avsc', 'RawEnvelope.avsc', 'SinkRecord.avsc', 'ControlCommand.avsc', 'MeshEvent.avsc'].map((f) => `schemas/mesh/${f}`);
+export const MESH_SCHEMA_FILES = ['ReasonCode.avsc', 'RawEnvelope.avsc', 'SinkRecord.avsc', 'ControlCommand.avsc', 'MeshEvent.avsc'].map(
+  (f) => `schemas/mesh/${f}`,
+);
 
 export const GENERATED_FILE = path.join(REPO_ROOT, 'libs/contracts/src/generated.ts');
 

@@ -42,7 +42,12 @@ export async function connectClients(opts: ClientsOptions): Promise<Clients> {
   const telemetry = await startTelemetry({ app, logger });
   const kafka = createKafka({ clientId: instanceId, brokers: env.KAFKA_BROKERS, logger });
   const admin = kafka.admin();
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 5,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   const registry = new SchemaRegistry({ host: env.SCHEMA_REGISTRY_URL });
   const dlq = new DlqPublisher({ producer, app });
 

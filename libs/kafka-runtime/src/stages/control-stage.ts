@@ -46,10 +46,17 @@ export interface ControlStage {
 export function createControlStage(opts: ControlStageOptions, clients: Clients): ControlStage {
   const { env } = opts;
   const { logger, events } = clients;
-  const consumer: Consumer = clients.kafka.consumer({ groupId: `${opts.groupId}.control.${clients.instanceId}`, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
+  const consumer: Consumer = clients.kafka.consumer({
+    groupId: `${opts.groupId}.control.${clients.instanceId}`,
+    allowAutoTopicCreation: false,
+    maxWaitTimeInMs: 500,
+  });
   const report = (verdict: ControlVerdict) => {
     if (verdict.status === 'rejected') {
-      logger.warn({ reason: verdict.reason, commandId: verdict.command?.id, issuedBy: verdict.command?.issuedBy }, `control command rejected: ${verdict.message}`);
+      logger.warn(
+        { reason: verdict.reason, commandId: verdict.command?.id, issuedBy: verdict.command?.issuedBy },
+        `control command rejected: ${verdict.message}`,
+      );
       void events.publish('control.rejected', { reason: verdict.reason, message: verdict.message, commandId: verdict.command?.id ?? null });
     } else if (verdict.status === 'applied') {
       logger.info({ type: verdict.command.type, commandId: verdict.command.id, issuedBy: verdict.command.issuedBy }, 'control command applied');

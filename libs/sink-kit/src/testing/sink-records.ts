@@ -37,11 +37,26 @@ export class SinkRecordFactory {
             country: 'DE',
             createdAt: CREATED_AT,
           });
-    return this.sinkRecord({ entityType: 'customer', id, revision, op: opts.op ?? 'upsert', payload, occurredAt: opts.occurredAt ?? CREATED_AT + revision * 60_000 });
+    return this.sinkRecord({
+      entityType: 'customer',
+      id,
+      revision,
+      op: opts.op ?? 'upsert',
+      payload,
+      occurredAt: opts.occurredAt ?? CREATED_AT + revision * 60_000,
+    });
   }
 
   /** Any entity type: payload is the framed entity (catalog.encode(type, value)) or null. */
-  async sinkRecord(r: { entityType: string; id: string; revision: number; op: Operation; payload: Buffer | null; occurredAt?: number; priority?: Priority }): Promise<Buffer> {
+  async sinkRecord(r: {
+    entityType: string;
+    id: string;
+    revision: number;
+    op: Operation;
+    payload: Buffer | null;
+    occurredAt?: number;
+    priority?: Priority;
+  }): Promise<Buffer> {
     const schemaId = r.payload ? (await this.catalog.latest(r.entityType)).id : null;
     return this.catalog.encode(SINK_RECORD_SUBJECT, {
       tenant: this.tenant,

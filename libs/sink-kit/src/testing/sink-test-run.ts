@@ -141,7 +141,9 @@ export class SinkTestRun<S extends Sink> {
     });
   }
 
-  async detailed(): Promise<Record<string, unknown> & { circuits: { name: string; state: string }[]; backpressure: { state: string }; sink: Record<string, unknown> }> {
+  async detailed(): Promise<
+    Record<string, unknown> & { circuits: { name: string; state: string }[]; backpressure: { state: string }; sink: Record<string, unknown> }
+  > {
     const res = await fetch(`${this.base}/health/detailed`);
     return (await res.json()) as never;
   }

@@ -15,14 +15,26 @@ describe('checkSecrets', () => {
     ]);
     expect(JSON.stringify(rows)).not.toContain('c'.repeat(32));
     expect(checkSecrets({})[0]).toMatchObject({ status: 'fail', detail: 'not set' });
-    expect(checkSecrets({ MESH_CONTROL_SECRET: 's'.repeat(40), MESH_CONTROL_SECRET_PREVIOUS: 's'.repeat(40) })[1]).toMatchObject({ status: 'fail', detail: 'same as MESH_CONTROL_SECRET' });
+    expect(checkSecrets({ MESH_CONTROL_SECRET: 's'.repeat(40), MESH_CONTROL_SECRET_PREVIOUS: 's'.repeat(40) })[1]).toMatchObject({
+      status: 'fail',
+      detail: 'same as MESH_CONTROL_SECRET',
+    });
   });
 });
 
 describe('the expected topics', () => {
   it('are the shared ones plus sink.<x> per sink and dlq.<app> per app', () => {
     const topics = expectedTopics(['ingest-router', 'sink-postgres'], 3).map((t) => t.topic);
-    expect(topics).toEqual(['mesh.control', 'mesh.events', 'mesh.routes', 'ingest.raw', 'ingest.deferred', 'sink.postgres', 'dlq.ingest-router', 'dlq.sink-postgres']);
+    expect(topics).toEqual([
+      'mesh.control',
+      'mesh.events',
+      'mesh.routes',
+      'ingest.raw',
+      'ingest.deferred',
+      'sink.postgres',
+      'dlq.ingest-router',
+      'dlq.sink-postgres',
+    ]);
   });
 
   it('judge partitions and cleanup policy, naming what is wrong', () => {
@@ -39,7 +51,10 @@ describe('the expected topics', () => {
 
 describe('tablesOf', () => {
   it("collects every table of sink-postgres's mapping", () => {
-    expect(tablesOf({ entityTypes: { customer: { table: 'customers', columns: { table: { from: 'x' } } }, order: { table: 'orders' } } })).toEqual(['customers', 'orders']);
+    expect(tablesOf({ entityTypes: { customer: { table: 'customers', columns: { table: { from: 'x' } } }, order: { table: 'orders' } } })).toEqual([
+      'customers',
+      'orders',
+    ]);
   });
 });
 

@@ -22,9 +22,20 @@ export async function checkKafka(opts: KafkaCheckOptions): Promise<CheckRow[]> {
   }).admin();
   const where = opts.brokers.join(',');
   try {
-    const cluster = await withTimeout(admin.connect().then(() => admin.describeCluster()), opts.timeoutMs, `connecting to ${where}`);
+    const cluster = await withTimeout(
+      admin.connect().then(() => admin.describeCluster()),
+      opts.timeoutMs,
+      `connecting to ${where}`,
+    );
     const rows: CheckRow[] = [pass('kafka', 'broker', `${where}: ${cluster.brokers.length} broker(s), controller ${cluster.controller}`)];
-    const state = await withTimeout(topicStates(admin, wanted.map((w) => w.topic)), opts.timeoutMs, 'reading topics');
+    const state = await withTimeout(
+      topicStates(
+        admin,
+        wanted.map((w) => w.topic),
+      ),
+      opts.timeoutMs,
+      'reading topics',
+    );
     return rows.concat(wanted.map((w) => judgeTopic(w, state.get(w.topic))));
   } catch (err) {
     return [fail('kafka', 'broker', `${where}: ${reason(err)}`), ...wanted.map((w) => skip('topic', w.topic, 'not checked: broker unreachable'))];
@@ -40,7 +51,10 @@ async function topicStates(admin: Admin, topics: string[]): Promise<Map<string, 
   if (present.length === 0) return out;
   const meta = await admin.fetchTopicMetadata({ topics: present });
   // ConfigResourceTypes.TOPIC = 2
-  const configs = await admin.describeConfigs({ resources: present.map((name) => ({ type: 2, name, configNames: ['cleanup.policy'] })), includeSynonyms: false });
+  const configs = await admin.describeConfigs({
+    resources: present.map((name) => ({ type: 2, name, configNames: ['cleanup.policy'] })),
+    includeSynonyms: false,
+  });
   const byTopic = new Map(configs.resources.map((r) => [r.resourceName, Object.fromEntries(r.configEntries.map((e) => [e.configName, e.configValue]))]));
   for (const t of meta.topics) out.set(t.name, { partitions: t.partitions.length, configs: byTopic.get(t.name) ?? {} });
   return out;

@@ -32,7 +32,12 @@ export function tablesOf(mapping: unknown): string[] {
 }
 
 export async function checkPostgres(opts: PostgresCheckOptions): Promise<CheckRow[]> {
-  const client = new pg.Client({ connectionString: opts.url, connectionTimeoutMillis: opts.timeoutMs, statement_timeout: opts.timeoutMs, application_name: 'mesh-doctor' });
+  const client = new pg.Client({
+    connectionString: opts.url,
+    connectionTimeoutMillis: opts.timeoutMs,
+    statement_timeout: opts.timeoutMs,
+    application_name: 'mesh-doctor',
+  });
   client.on('error', () => undefined);
   const where = redact(opts.url);
   try {

@@ -49,11 +49,12 @@ async function checkSubject(base: string, s: LocalSchema, timeoutMs: number): Pr
   const found = await withTimeout(call(`${base}/subjects/${subject}`, { schema: s.schema }), timeoutMs, s.subject);
   const version = (latest.body as { version?: number }).version;
   if (found.status === 200) {
-    const v = (found.body as { version?: number; id?: number });
+    const v = found.body as { version?: number; id?: number };
     return pass('registry', s.subject, `local schema is v${v.version} (id ${v.id}); latest v${version}`);
   }
   const compat = await withTimeout(call(`${base}/compatibility/subjects/${subject}/versions/latest`, { schema: s.schema }), timeoutMs, s.subject);
-  if ((compat.body as { is_compatible?: boolean }).is_compatible === true) return pass('registry', s.subject, `local schema not registered yet; compatible with v${version}`);
+  if ((compat.body as { is_compatible?: boolean }).is_compatible === true)
+    return pass('registry', s.subject, `local schema not registered yet; compatible with v${version}`);
   return fail('registry', s.subject, `local schema is NOT compatible with v${version}: ${JSON.stringify(compat.body).slice(0, 160)}`);
 }
 

@@ -24,7 +24,13 @@ export interface MeshTopicNames {
   deferred: string;
 }
 
-export const DEFAULT_TOPIC_NAMES: MeshTopicNames = { control: 'mesh.control', events: 'mesh.events', routes: 'mesh.routes', raw: 'ingest.raw', deferred: 'ingest.deferred' };
+export const DEFAULT_TOPIC_NAMES: MeshTopicNames = {
+  control: 'mesh.control',
+  events: 'mesh.events',
+  routes: 'mesh.routes',
+  raw: 'ingest.raw',
+  deferred: 'ingest.deferred',
+};
 
 export function expectedTopics(apps: readonly string[], minPartitions: number, names: MeshTopicNames = DEFAULT_TOPIC_NAMES): TopicExpectation[] {
   const out: TopicExpectation[] = [
@@ -44,10 +50,12 @@ export function expectedTopics(apps: readonly string[], minPartitions: number, n
 export function judgeTopic(want: TopicExpectation, got: TopicState | undefined): CheckRow {
   if (!got) return fail('topic', want.topic, 'missing');
   const problems: string[] = [];
-  if (want.exactPartitions !== undefined && got.partitions !== want.exactPartitions) problems.push(`${got.partitions} partitions, want exactly ${want.exactPartitions}`);
+  if (want.exactPartitions !== undefined && got.partitions !== want.exactPartitions)
+    problems.push(`${got.partitions} partitions, want exactly ${want.exactPartitions}`);
   else if (got.partitions < want.minPartitions) problems.push(`${got.partitions} partitions, want at least ${want.minPartitions}`);
   const policy = got.configs['cleanup.policy'];
-  if (want.cleanupPolicy && policy !== undefined && !policy.split(',').includes(want.cleanupPolicy)) problems.push(`cleanup.policy=${policy}, want ${want.cleanupPolicy}`);
+  if (want.cleanupPolicy && policy !== undefined && !policy.split(',').includes(want.cleanupPolicy))
+    problems.push(`cleanup.policy=${policy}, want ${want.cleanupPolicy}`);
   if (problems.length > 0) return fail('topic', want.topic, problems.join('; '));
   return pass('topic', want.topic, `${got.partitions} partition${got.partitions === 1 ? '' : 's'}, cleanup.policy=${policy ?? '?'}`);
 }

@@ -17,7 +17,10 @@ export const skip = (area: string, name: string, detail: string): CheckRow => ({
 /** A failure's message, one line, without credentials in URLs. */
 export function reason(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
-  return text.split('\n')[0]!.replace(/(\w+:\/\/[^:/@\s]+:)[^@\s]+@/g, '$1***@').slice(0, 200);
+  return text
+    .split('\n')[0]!
+    .replace(/(\w+:\/\/[^:/@\s]+:)[^@\s]+@/g, '$1***@')
+    .slice(0, 200);
 }
 
 /** Rejects after `ms` with "timed out after <ms> ms" (the doctor never hangs on a dead host). */

@@ -26,14 +26,20 @@ describe('nx g @ingest-mesh/nx-plugin:sink in a scratch copy of the workspace', 
   /** Runs nx in the scratch copy; a failure carries nx's output. Returns stdout and stderr together. */
   const nx = async (...args: string[]) => {
     try {
-      const { stdout, stderr } = await run(process.execPath, [path.join(scratch, 'node_modules/nx/dist/bin/nx.js'), ...args], { cwd: scratch, env, timeout: 600_000, maxBuffer: 64 * 1024 * 1024 });
+      const { stdout, stderr } = await run(process.execPath, [path.join(scratch, 'node_modules/nx/dist/bin/nx.js'), ...args], {
+        cwd: scratch,
+        env,
+        timeout: 600_000,
+        maxBuffer: 64 * 1024 * 1024,
+      });
       return `${stdout}${stderr}`;
     } catch (err) {
       const { stdout = '', stderr = '' } = err as { stdout?: string; stderr?: string };
       throw new Error(`nx ${args.join(' ')} failed:\n${stdout.slice(-6000)}\n${stderr.slice(-4000)}`);
     }
   };
-  const results = (kind: 'unit' | 'int') => JSON.parse(readFileSync(path.join(scratch, 'dist/test-results', `sink-${SINK}.${kind}.json`), 'utf8')) as VitestJson;
+  const results = (kind: 'unit' | 'int') =>
+    JSON.parse(readFileSync(path.join(scratch, 'dist/test-results', `sink-${SINK}.${kind}.json`), 'utf8')) as VitestJson;
 
   beforeAll(async () => {
     scratch = mkdtempSync(path.join(os.tmpdir(), 'mesh-generate-sink-'));

@@ -45,7 +45,7 @@ describe('sink generator', () => {
     ]);
   });
 
-  it('fills every template: no placeholder is left, names are the sink\'s', async () => {
+  it("fills every template: no placeholder is left, names are the sink's", async () => {
     await sinkGenerator(tree, { name: 'ledger-archive' });
     for (const file of files('apps/sink-ledger-archive')) {
       const text = tree.read(`apps/sink-ledger-archive/${file}`, 'utf-8')!;
@@ -57,7 +57,7 @@ describe('sink generator', () => {
     expect(tree.read('apps/sink-ledger-archive/src/app-env.ts', 'utf-8')).toContain('SINK_LEDGER_ARCHIVE_REDIS_URL');
   });
 
-  it('the adapter follows sink-kit\'s batch rules: collapseRevisions and chunkBy, no copy of its own', async () => {
+  it("the adapter follows sink-kit's batch rules: collapseRevisions and chunkBy, no copy of its own", async () => {
     await sinkGenerator(tree, { name: 'ledger' });
     const adapter = tree.read('apps/sink-ledger/src/ledger-sink.ts', 'utf-8')!;
     expect(adapter).toMatch(/import \{[^}]*\bchunkBy\b[^}]*\bcollapseRevisions\b[^}]*\} from '@ingest-mesh\/sink-kit'/);
@@ -94,7 +94,11 @@ describe('sink generator', () => {
     expect(project.name).toBe('sink-ledger');
     expect(project.tags).toContain('type:app');
     expect(Object.keys(project.targets).sort()).toEqual(['build', 'int-test', 'lint', 'serve', 'test']);
-    expect(readJson(tree, 'apps/sink-ledger/package.json')).toMatchObject({ name: '@ingest-mesh/sink-ledger', type: 'module', dependencies: { '@ingest-mesh/sink-kit': '*' } });
+    expect(readJson(tree, 'apps/sink-ledger/package.json')).toMatchObject({
+      name: '@ingest-mesh/sink-ledger',
+      type: 'module',
+      dependencies: { '@ingest-mesh/sink-kit': '*' },
+    });
   });
 
   it('registers the app in tools/mesh/apps.list on the next free port, or on the one given', async () => {

@@ -4,7 +4,7 @@
 // schema-checked by tools/ops' chart test with every other chart), registered in
 // tools/mesh/apps.list so `npm start` and apps.sh run it.
 import path from 'node:path';
-import { generateFiles, type Tree } from '@nx/devkit';
+import { formatFiles, generateFiles, type Tree } from '@nx/devkit';
 import { APPS_LIST, registerApp } from './apps-list';
 import { sinkNames } from './names';
 
@@ -35,6 +35,7 @@ export async function sinkGenerator(tree: Tree, options: SinkGeneratorSchema): P
   const substitutions = { ...names, port: port ?? 8080, tmpl: '' };
   generateFiles(tree, path.join(__dirname, 'files'), root, substitutions);
   generateFiles(tree, path.join(__dirname, 'chart-files'), chart, substitutions);
+  await formatFiles(tree); // as Prettier writes it (npm run format:check is part of npm test)
   return () => {
     console.log(`\n${names.app} created in ${root}. Next:`);
     console.log('  npm install                              link the new workspace package');

@@ -25,7 +25,9 @@ export class SinkNameError extends Error {}
 export function sinkNames(raw: string): SinkNames {
   const name = String(raw ?? '').trim();
   if (!NAME.test(name) || name.endsWith('-') || name.includes('--')) {
-    throw new SinkNameError(`sink name "${name}" is not valid: use lower-case letters, digits and single dashes, starting with a letter (e.g. "ledger" or "ledger-archive")`);
+    throw new SinkNameError(
+      `sink name "${name}" is not valid: use lower-case letters, digits and single dashes, starting with a letter (e.g. "ledger" or "ledger-archive")`,
+    );
   }
   if (name.startsWith('sink-')) throw new SinkNameError(`give the name without the "sink-" prefix: "${name.slice(5)}" makes the app ${name}`);
   if (TAKEN.has(name)) throw new SinkNameError(`"${name}" is taken by the mesh (sink-${name} exists or is reserved); choose another name`);

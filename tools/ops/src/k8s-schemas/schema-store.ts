@@ -11,13 +11,28 @@ import { kindsFromCrd, kindsFromSwagger, type Schema } from './to-json-schema.js
 import { goBinary, opsVersions } from '../tools.js';
 
 const CRDS = [
-  { module: 'github.com/prometheus-operator/prometheus-operator', version: 'PROMETHEUS_OPERATOR_VERSION', files: ['example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml', 'example/prometheus-operator-crd/monitoring.coreos.com_prometheusrules.yaml'] },
-  { module: 'github.com/kedacore/keda/v2', version: 'KEDA_VERSION', files: ['config/crd/bases/keda.sh_scaledobjects.yaml', 'config/crd/bases/keda.sh_triggerauthentications.yaml'] },
+  {
+    module: 'github.com/prometheus-operator/prometheus-operator',
+    version: 'PROMETHEUS_OPERATOR_VERSION',
+    files: [
+      'example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml',
+      'example/prometheus-operator-crd/monitoring.coreos.com_prometheusrules.yaml',
+    ],
+  },
+  {
+    module: 'github.com/kedacore/keda/v2',
+    version: 'KEDA_VERSION',
+    files: ['config/crd/bases/keda.sh_scaledobjects.yaml', 'config/crd/bases/keda.sh_triggerauthentications.yaml'],
+  },
 ] as const;
 
 function moduleDir(module: string, version: string): string {
-  const out = execFileSync(goBinary(), ['mod', 'download', '-json', `${module}@${version}`], { cwd: os.tmpdir(), encoding: 'utf8', env: { ...process.env, GOFLAGS: '-mod=mod' } });
-  const dir = (JSON.parse(out) as { Dir?: string; Error?: string });
+  const out = execFileSync(goBinary(), ['mod', 'download', '-json', `${module}@${version}`], {
+    cwd: os.tmpdir(),
+    encoding: 'utf8',
+    env: { ...process.env, GOFLAGS: '-mod=mod' },
+  });
+  const dir = JSON.parse(out) as { Dir?: string; Error?: string };
   if (!dir.Dir) throw new Error(`go mod download ${module}@${version}: ${dir.Error ?? 'no directory'}`);
   return dir.Dir;
 }
@@ -34,7 +49,8 @@ export async function schemaDir(cacheRoot = path.join(os.homedir(), '.cache/inge
   for (const [file, schema] of kindsFromSwagger(JSON.parse(readFileSync(path.join(k8s, 'api/openapi-spec/swagger.json'), 'utf8')))) kinds.set(file, schema);
   for (const crd of CRDS) {
     const dirOf = moduleDir(crd.module, v[crd.version]!);
-    for (const f of crd.files) for (const [file, schema] of kindsFromCrd((await readConfigFile(path.join(dirOf, f))) as Parameters<typeof kindsFromCrd>[0])) kinds.set(file, schema);
+    for (const f of crd.files)
+      for (const [file, schema] of kindsFromCrd((await readConfigFile(path.join(dirOf, f))) as Parameters<typeof kindsFromCrd>[0])) kinds.set(file, schema);
   }
   for (const [file, schema] of kinds) writeFileSync(path.join(tmp, file), JSON.stringify(schema));
   writeFileSync(path.join(tmp, '.complete'), `${kinds.size}\n`);

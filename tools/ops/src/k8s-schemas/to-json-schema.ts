@@ -56,7 +56,9 @@ function inline(node: unknown, defs: Record<string, Schema>, stack: string[]): S
 }
 
 /** A CRD's served versions as schemas (x-kubernetes-int-or-string becomes string-or-integer). */
-export function kindsFromCrd(crd: { spec: { group: string; names: { kind: string }; versions: { name: string; schema?: { openAPIV3Schema?: Schema } }[] } }): Map<string, Schema> {
+export function kindsFromCrd(crd: {
+  spec: { group: string; names: { kind: string }; versions: { name: string; schema?: { openAPIV3Schema?: Schema } }[] };
+}): Map<string, Schema> {
   const out = new Map<string, Schema>();
   for (const v of crd.spec.versions) {
     const schema = v.schema?.openAPIV3Schema;

@@ -6,7 +6,17 @@ import { DEFAULT_GROUP_FILTER } from './group-filter.js';
 const regex = (example: string) =>
   z
     .string()
-    .refine((v) => { try { new RegExp(v); return true; } catch { return false; } }, { error: `expected a regular expression such as ${example}` })
+    .refine(
+      (v) => {
+        try {
+          new RegExp(v);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { error: `expected a regular expression such as ${example}` },
+    )
     .transform((v) => new RegExp(v));
 
 export const lagExporterEnvShape = {

@@ -12,7 +12,15 @@ class FakeAdmin {
     'ingest.raw': [{ partition: 0, offset: '5', high: '5', low: '0' }],
   };
   committed: Record<string, { topic: string; partitions: { partition: number; offset: string }[] }[]> = {
-    'mesh.sink-postgres': [{ topic: 'sink.postgres', partitions: [{ partition: 0, offset: '60' }, { partition: 1, offset: '-1' }] }],
+    'mesh.sink-postgres': [
+      {
+        topic: 'sink.postgres',
+        partitions: [
+          { partition: 0, offset: '60' },
+          { partition: 1, offset: '-1' },
+        ],
+      },
+    ],
     'mesh.ingest-router': [{ topic: 'ingest.raw', partitions: [{ partition: 0, offset: '5' }] }],
   };
   async listGroups() {

@@ -36,7 +36,10 @@ export class LagExporter {
   /** One pass over every watched group; returns what it exported. */
   async sample(): Promise<PartitionLag[]> {
     const now = this.now();
-    const groups = watchedGroups((await this.opts.admin.listGroups()).groups.map((g) => g.groupId), this.opts.filter);
+    const groups = watchedGroups(
+      (await this.opts.admin.listGroups()).groups.map((g) => g.groupId),
+      this.opts.filter,
+    );
     const ends = new Map<string, Map<number, { low: bigint; high: bigint }>>();
     const out: PartitionLag[] = [];
     for (const group of groups) {

@@ -35,7 +35,15 @@ export class ChartWorkspace {
   }
 
   helm(args: string[], opts: { allowFail?: boolean } = {}): { status: number; stdout: string; stderr: string } {
-    const r = spawnSync(this.tools.helm, args, { encoding: 'utf8', env: { ...process.env, HELM_CACHE_HOME: path.join(this.dir, '.helm/cache'), HELM_CONFIG_HOME: path.join(this.dir, '.helm/config'), HELM_DATA_HOME: path.join(this.dir, '.helm/data') } });
+    const r = spawnSync(this.tools.helm, args, {
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        HELM_CACHE_HOME: path.join(this.dir, '.helm/cache'),
+        HELM_CONFIG_HOME: path.join(this.dir, '.helm/config'),
+        HELM_DATA_HOME: path.join(this.dir, '.helm/data'),
+      },
+    });
     if (r.status !== 0 && !opts.allowFail) throw new Error(`helm ${args.join(' ')} failed:\n${r.stderr}${r.stdout}`);
     return { status: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
   }
@@ -62,7 +70,13 @@ export class ChartWorkspace {
   }
 
   /** kubeconform -strict on rendered YAML; returns its JSON summary and per-resource results. */
-  kubeconform(yamlText: string, schemaDir: string): { summary: { valid: number; invalid: number; errors: number; skipped: number }; resources: { kind: string; name: string; status: string; msg: string }[] } {
+  kubeconform(
+    yamlText: string,
+    schemaDir: string,
+  ): {
+    summary: { valid: number; invalid: number; errors: number; skipped: number };
+    resources: { kind: string; name: string; status: string; msg: string }[];
+  } {
     const out = execFileSync(
       this.tools.kubeconform,
       ['-strict', '-summary', '-output', 'json', '-schema-location', `${schemaDir}/{{ .ResourceKind }}{{ .KindSuffix }}.json`, '-'],

@@ -74,7 +74,12 @@ export class MeshAppRun {
   }
 
   async waitReady(): Promise<void> {
-    await waitFor('sink-postgres ready', async () => ((await fetch(`${this.url}/health/ready`).catch(() => undefined))?.ok ? true : undefined), 60_000, 250).catch((err: Error) => {
+    await waitFor(
+      'sink-postgres ready',
+      async () => ((await fetch(`${this.url}/health/ready`).catch(() => undefined))?.ok ? true : undefined),
+      60_000,
+      250,
+    ).catch((err: Error) => {
       throw new Error(`${err.message}\n${this.children.describe()}`);
     });
   }

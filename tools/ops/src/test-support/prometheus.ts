@@ -46,13 +46,18 @@ export class TestPrometheus {
     };
     const configFile = path.join(this.dir, 'prometheus.yaml');
     writeFileSync(configFile, JSON.stringify(config));
-    this.child = this.children.start('prometheus', ensureOpsTools().prometheus, [
-      `--config.file=${configFile}`,
-      `--storage.tsdb.path=${path.join(this.dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${this.port}`,
-      '--storage.tsdb.retention.time=1h',
-      '--log.level=warn',
-    ], { PATH: process.env.PATH });
+    this.child = this.children.start(
+      'prometheus',
+      ensureOpsTools().prometheus,
+      [
+        `--config.file=${configFile}`,
+        `--storage.tsdb.path=${path.join(this.dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${this.port}`,
+        '--storage.tsdb.retention.time=1h',
+        '--log.level=warn',
+      ],
+      { PATH: process.env.PATH },
+    );
     await waitFor('Prometheus ready', async () => ((await fetch(`${this.url}/-/ready`).catch(() => undefined))?.ok ? true : undefined), 30_000, 250);
   }
 
@@ -69,7 +74,9 @@ export class TestPrometheus {
   }
 
   async ruleGroups(): Promise<{ name: string; file: string; rules: { name: string; health: string; lastError?: string }[] }[]> {
-    const body = (await (await fetch(`${this.url}/api/v1/rules`)).json()) as { data: { groups: { name: string; file: string; rules: { name: string; health: string; lastError?: string }[] }[] } };
+    const body = (await (await fetch(`${this.url}/api/v1/rules`)).json()) as {
+      data: { groups: { name: string; file: string; rules: { name: string; health: string; lastError?: string }[] }[] };
+    };
     return body.data.groups;
   }
 

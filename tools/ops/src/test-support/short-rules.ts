@@ -11,7 +11,11 @@ interface Rule {
   annotations?: Record<string, string>;
 }
 
-export async function shortRules(groupName: string, thresholds: Record<string, string>, forDuration = '3s'): Promise<{ groups: { name: string; rules: Rule[] }[] }> {
+export async function shortRules(
+  groupName: string,
+  thresholds: Record<string, string>,
+  forDuration = '3s',
+): Promise<{ groups: { name: string; rules: Rule[] }[] }> {
   const real = (await readConfigFile(`${REPO_ROOT}/k8s/alerts/ingest-mesh.rules.yaml`)) as { groups: { name: string; rules: Rule[] }[] };
   const group = real.groups.find((g) => g.name === groupName);
   if (!group) throw new Error(`no rule group ${groupName} in the real rules`);
