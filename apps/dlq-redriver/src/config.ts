@@ -31,21 +31,6 @@ const tiers = z
   })
   .default([60_000, 600_000, 3_600_000]);
 
-const pattern = z
-  .string()
-  .refine(
-    (v) => {
-      try {
-        new RegExp(v);
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    { error: 'expected a regular expression such as ^dlq\\.' },
-  )
-  .default('^dlq\\.');
-
 export const redriverEnvShape = {
   ...runtimeEnvShape,
   DATABASE_URL: endpointEnv.DATABASE_URL,
@@ -54,7 +39,7 @@ export const redriverEnvShape = {
     .regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'expected a lower-case schema name such as mesh_dlq' })
     .default('mesh_dlq'),
   // Which topics are DLQs: every existing topic matching the pattern, plus the listed ones.
-  DLQ_TOPIC_PATTERN: pattern,
+  DLQ_TOPIC_PATTERN: env.regex('^dlq\\.').default('^dlq\\.'),
   DLQ_TOPICS: env.list('dlq.sink-postgres,dlq.sink-search').optional(),
   // How often topics are listed again; a new DLQ topic restarts the consumer with it.
   DLQ_TOPIC_REFRESH_MS: env.int(1000, 3_600_000, 60_000),

@@ -5,7 +5,15 @@ import type { SchemaCatalog } from '@ingest-mesh/avro';
 import { fromJson, frame, isFramed, SINK_RECORD_SUBJECT } from '@ingest-mesh/avro';
 import { entityKey, type Priority, type SinkRecord } from '@ingest-mesh/contracts';
 import { dedupeKey } from '@ingest-mesh/idempotency';
-import type { HandleContext, InboundRecord, RecordHandler, RecordMeta, RecordOutcome, SettledRecord } from '@ingest-mesh/kafka-runtime';
+import {
+  headerString,
+  type HandleContext,
+  type InboundRecord,
+  type RecordHandler,
+  type RecordMeta,
+  type RecordOutcome,
+  type SettledRecord,
+} from '@ingest-mesh/kafka-runtime';
 import { classify, InvalidPayloadError, SchemaDriftError, UnknownRouteError, UnknownTenantError, type ValidationError } from '@ingest-mesh/reason-codes';
 import { childTraceparent, traceparentFromHeaders } from '@ingest-mesh/telemetry';
 import type { IHeaders, KafkaMessage, Message, Producer } from 'kafkajs';
@@ -136,8 +144,7 @@ export class RouterPipeline implements RecordHandler {
     for (const [i, { n, e }] of known.entries()) {
       const decision = decisions[i]!;
       if (decision.lane === 'slow') {
-        parked.push(laneEntryOf(e));
-        round.park(this.parkMessage(records[n]!.message, e, decision.reason));
+        this.park(round, parked, records[n]!.message, e, decision.reason);
         outcomes[n] = { status: 'done', effect: 'deferred' };
       } else outcomes[n] = await this.routeInto(round, e, records[n]!);
     }
@@ -188,9 +195,7 @@ export class RouterPipeline implements RecordHandler {
     const round = new RoundOutput();
     const parked: LaneEntry[] = [];
     for (const record of records) {
-      const e = this.envelopes.get(record.message);
-      if (e) parked.push(laneEntryOf(e));
-      round.park(this.parkMessage(record.message, e, 'brownout'));
+      this.park(round, parked, record.message, this.envelopes.get(record.message), 'brownout');
     }
     await this.opts.lanes.park(parked);
     await this.send(round);
@@ -222,17 +227,25 @@ export class RouterPipeline implements RecordHandler {
     for (const e of round.routed) this.opts.countRouted?.(e.tenant, e.source);
   }
 
-  /** The original bytes and headers, plus why and for which lane entry it waits; all of a tenant's in one partition. */
-  private parkMessage(message: KafkaMessage, e: Envelope | undefined, reason: ParkReason): Message {
+  /**
+   * Parks a record in the round: the original bytes and headers, plus why and for which lane entry
+   * it waits, all of a tenant's in one partition; its entry joins `parked` (to be marked). Without
+   * an envelope (undecodable now) it waits unmarked, partitioned by its key.
+   */
+  private park(round: RoundOutput, parked: LaneEntry[], message: KafkaMessage, e: Envelope | undefined, reason: ParkReason): void {
     const headers: IHeaders = { ...(message.headers ?? {}), [DEFERRED_REASON]: reason, 'x-mesh-deferred-by': SOURCE };
-    if (!e) return { key: message.key, value: message.value, headers };
+    if (!e) {
+      round.park({ key: message.key, value: message.value, headers });
+      return;
+    }
     const entry = laneEntryOf(e);
-    return {
+    parked.push(entry);
+    round.park({
       key: message.key,
       value: message.value,
       partition: slowLanePartition(e.tenant, this.opts.deferredPartitions),
       headers: { ...headers, [LANE_HEADERS.tenant]: entry.tenant, [LANE_HEADERS.key]: entry.entityKey, [LANE_HEADERS.member]: entry.member },
-    };
+    });
   }
 
   private async envelopeOf(record: InboundRecord): Promise<Envelope> {
@@ -305,13 +318,9 @@ function laneEntryOf(e: Envelope): LaneEntry {
 }
 
 function laneEntryFromHeaders(headers: IHeaders | undefined): LaneEntry | undefined {
-  const text = (name: string) => {
-    const v = headers?.[name];
-    return v === undefined || v === null || Array.isArray(v) ? undefined : v.toString();
-  };
-  const tenant = text(LANE_HEADERS.tenant);
-  const entityKey = text(LANE_HEADERS.key);
-  const member = text(LANE_HEADERS.member);
+  const tenant = headerString(headers, LANE_HEADERS.tenant);
+  const entityKey = headerString(headers, LANE_HEADERS.key);
+  const member = headerString(headers, LANE_HEADERS.member);
   return tenant && entityKey && member ? { tenant, entityKey, member } : undefined;
 }
 

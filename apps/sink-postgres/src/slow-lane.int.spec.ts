@@ -128,12 +128,6 @@ describe('the slow lane: over-rate means later, never stranded', () => {
     return body.deferred.tenants[tenant]?.waiting ?? 0;
   }
 
-  async function committedToEnd(groupId: string, topic: string): Promise<boolean> {
-    const ends = await r.admin.fetchTopicOffsets(topic);
-    const [committed] = await r.admin.fetchOffsets({ groupId, topics: [topic] });
-    return ends.every((end) => end.high === '0' || committed?.partitions.find((p) => p.partition === end.partition)?.offset === end.high);
-  }
-
   async function parkedOnTopic(): Promise<number> {
     const offsets = await r.admin.fetchTopicOffsets(router.topics[1]!);
     return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
@@ -149,9 +143,13 @@ describe('the slow lane: over-rate means later, never stranded', () => {
       60_000,
     );
     // The router drained its slow lane to the end (so legacy-3's revision 1 reached the sink topic) …
-    await waitFor('the router to drain the legacy records', async () => ((await committedToEnd(router.groupId, router.topics[1]!)) ? true : undefined), 60_000);
+    await waitFor(
+      'the router to drain the legacy records',
+      async () => ((await r.committedToEnd(router.groupId, router.topics[1]!)) ? true : undefined),
+      60_000,
+    );
     // … and the sink handled all of it; a letter would be published before that commit.
-    await waitFor('the sink to commit its topic', async () => ((await committedToEnd(`mesh.${r.app}`, r.topic)) ? true : undefined), 30_000);
+    await waitFor('the sink to commit its topic', async () => ((await r.committedToEnd()) ? true : undefined), 30_000);
     await new Promise((res) => setTimeout(res, 2000)); // the DLQ readers poll every 200 ms
     expect((await revisions(r.tenant, 'legacy')).get('legacy-3')).toBe(2);
     expect(r.letters).toEqual([]);

@@ -32,6 +32,19 @@ export const env = {
     z
       .string({ error: `expected a secret of at least ${minLength} characters (set it in the environment)` })
       .min(minLength, { error: `expected a secret of at least ${minLength} characters` }),
+  /** A regular expression's source, checked to compile (kept as text: callers build the RegExp). */
+  regex: (example: string) =>
+    z.string().refine(
+      (v) => {
+        try {
+          new RegExp(v);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { error: `expected a regular expression such as ${example}` },
+    ),
   url: (example: string) =>
     z.string({ error: `expected a URL such as ${example}` }).refine((v) => URL.canParse(v), { error: `expected a URL such as ${example}` }),
 };

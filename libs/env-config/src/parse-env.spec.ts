@@ -111,4 +111,10 @@ describe('env field types', () => {
     expect(parseEnv({ O: env.optionalString() }, {}).O).toBeUndefined();
     expect(parseEnv({ O: env.optionalString() }, { O: 'x' }).O).toBe('x');
   });
+
+  it('keeps a regular expression that compiles, as text, and names one that does not', () => {
+    expect(parseEnv({ P: env.regex('^dlq\\.').default('^dlq\\.') }, {}).P).toBe('^dlq\\.');
+    expect(parseEnv({ P: env.regex('^dlq\\.') }, { P: '^mesh\\.' }).P).toBe('^mesh\\.');
+    expect(problemsOf(() => parseEnv({ P: env.regex('^dlq\\.') }, { P: '(' }))).toEqual(['P: expected a regular expression such as ^dlq\\. (got "(")']);
+  });
 });

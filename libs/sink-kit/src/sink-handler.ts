@@ -97,45 +97,41 @@ export class SinkHandler implements RecordHandler {
       else if (n > cut) outcomes[n] ??= outcomes[cut]!;
     });
     if (batch.length > 0) {
+      const waited = batch.map((b) => records[b.n]!.message.headers?.[DEFERRED_REASON_HEADER] !== undefined);
       const written = await this.write(
         batch.map((b) => b.record),
+        waited,
         ctx,
       );
       batch.forEach((b, i) => {
-        outcomes[b.n] = this.supersededAfterDeferral(records[b.n]!, written[i]!);
+        outcomes[b.n] = written[i]!;
       });
     }
     return outcomes;
-  }
-
-  /**
-   * A record the router parked on its slow lane (ingest.deferred) can reach the sink after a newer
-   * revision of its key that did not wait (legacy parked records, a crash between the lane's
-   * bookkeeping and the produce). That order is the mesh's own doing, not the producer's: the
-   * newer revision is correct, so the older one is skipped as superseded, never dead-lettered.
-   */
-  private supersededAfterDeferral(record: InboundRecord, outcome: RecordOutcome): RecordOutcome {
-    if (outcome.status !== 'failed' || !(outcome.error instanceof OlderRevisionError)) return outcome;
-    if (record.message.headers?.[DEFERRED_REASON_HEADER] === undefined) return outcome;
-    this.counts.olderRevision -= 1;
-    this.counts.superseded += 1;
-    return { status: 'done', effect: 'skipped' };
   }
 
   stats(): SinkStats {
     return { ...this.counts };
   }
 
-  /** One writeBatch through the breaker; waits (heartbeating) while the breaker is open. */
-  private async write(records: SinkRecordIn[], ctx: HandleContext): Promise<RecordOutcome[]> {
+  /**
+   * One writeBatch through the breaker; waits (heartbeating) while the breaker is open.
+   *
+   * A record the router parked on its slow lane (ingest.deferred; `waited`) can reach the sink
+   * after a newer revision of its key that did not wait (legacy parked records, a crash between the
+   * lane's bookkeeping and the produce). That order is the mesh's own doing, not the producer's:
+   * the newer revision is correct, so the older one is skipped as superseded, never dead-lettered.
+   */
+  private async write(records: SinkRecordIn[], waited: readonly boolean[], ctx: HandleContext): Promise<RecordOutcome[]> {
     const { sink, circuit } = this.opts;
     for (;;) {
       const started = this.now();
       try {
         const outcomes = await circuit.fire((signal) => sink.writeBatch(records, { signal: AbortSignal.any([signal, ctx.signal]) }));
         const mapped = toRecordOutcomes(sink.name, records, outcomes);
-        this.count(mapped, started);
-        return mapped;
+        const superseded = mapped.map((o, i) => waited[i] === true && o.status === 'failed' && o.error instanceof OlderRevisionError);
+        this.count(mapped, started, superseded);
+        return mapped.map((o, i) => (superseded[i] ? { status: 'done', effect: 'skipped' } : o));
       } catch (error) {
         if (this.refusedByOpenCircuit(error) && !ctx.signal.aborted) {
           await this.waitWhileOpen(ctx);
@@ -165,9 +161,10 @@ export class SinkHandler implements RecordHandler {
     } while (circuit.state === 'open' && !circuit.isShutdown && !ctx.signal.aborted);
   }
 
-  private count(mapped: RecordOutcome[], started: number): void {
-    mapped.forEach((outcome) => {
-      if (outcome.status === 'done') {
+  private count(mapped: RecordOutcome[], started: number, superseded: readonly boolean[]): void {
+    mapped.forEach((outcome, i) => {
+      if (superseded[i]) this.counts.superseded += 1;
+      else if (outcome.status === 'done') {
         if (outcome.effect === 'written') this.counts.written += 1;
         else this.counts.noop += 1;
       } else if (outcome.status === 'later') return;

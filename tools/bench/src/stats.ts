@@ -1,4 +1,5 @@
 // Figures the bench reports: percentiles (nearest rank), rates and ratios against a baseline.
+import { peakPerWindow } from '@ingest-mesh/testing';
 
 export interface Distribution {
   count: number;
@@ -30,17 +31,8 @@ export function ratio(value: number, baseline: number): number {
   return baseline > 0 ? Math.round((value / baseline) * 100) / 100 : Number.NaN;
 }
 
-/** The most timestamps (ms) in any window [t, t + windowMs): the most offered at once. */
-export function peakPerWindow(timestamps: readonly number[], windowMs: number): number {
-  const sorted = [...timestamps].sort((a, b) => a - b);
-  let peak = 0;
-  let first = 0;
-  for (let last = 0; last < sorted.length; last++) {
-    while (sorted[last]! - sorted[first]! >= windowMs) first += 1;
-    peak = Math.max(peak, last - first + 1);
-  }
-  return peak;
-}
+/** The peak offered in any window: the test harness's rule, shared with the chaos run. */
+export { peakPerWindow };
 
 /** Per key (a tenant), the peak of its timestamps in any window of `windowMs`. */
 export function peakPerKey(keys: readonly (string | undefined)[], timestamps: readonly number[], windowMs: number): Map<string, number> {

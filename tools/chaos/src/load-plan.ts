@@ -108,17 +108,7 @@ export function paceLoad(steady: readonly Planned[], loadMs: number, burst?: { r
     .map(({ p }) => p);
 }
 
-/** The most timestamps (ms) in any window [t, t + windowMs): how much was offered at once. */
-export function peakPerWindow(timestamps: readonly number[], windowMs: number): number {
-  const sorted = [...timestamps].sort((a, b) => a - b);
-  let peak = 0;
-  let first = 0;
-  for (let last = 0; last < sorted.length; last++) {
-    while (sorted[last]! - sorted[first]! >= windowMs) first += 1;
-    peak = Math.max(peak, last - first + 1);
-  }
-  return peak;
-}
+export { peakPerWindow } from '@ingest-mesh/testing';
 
 export const keyOf = (tenant: string, id: string) => `${tenant}:customer:${id}`;
 

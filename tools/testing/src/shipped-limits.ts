@@ -35,3 +35,18 @@ export function shippedLimitsOf(config: unknown, file = SHIPPED_ROUTER_CONFIG): 
 export async function readShippedLimits(file = SHIPPED_ROUTER_CONFIG): Promise<ShippedTenant[]> {
   return shippedLimitsOf(await readConfigFile(file), file);
 }
+
+/**
+ * The most timestamps (ms) in any window [t, t + windowMs): how much was offered at once, to
+ * compare with a tenant's burst over its window of burst / ratePerSec seconds.
+ */
+export function peakPerWindow(timestamps: readonly number[], windowMs: number): number {
+  const sorted = [...timestamps].sort((a, b) => a - b);
+  let peak = 0;
+  let first = 0;
+  for (let last = 0; last < sorted.length; last++) {
+    while (sorted[last]! - sorted[first]! >= windowMs) first += 1;
+    peak = Math.max(peak, last - first + 1);
+  }
+  return peak;
+}

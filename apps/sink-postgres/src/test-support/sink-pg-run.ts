@@ -180,11 +180,11 @@ export class SinkPgRun {
     for (let i = 0; i < messages.length; i += 500) await this.producer.send({ topic: this.topic, acks: -1, messages: messages.slice(i, i + 500) });
   }
 
-  /** True once the group's committed offsets are at the end of every partition of the topic. */
-  async committedToEnd(groupId = `mesh.${this.app}`): Promise<boolean> {
-    const ends = await this.admin.fetchTopicOffsets(this.topic);
-    const [committed] = await this.admin.fetchOffsets({ groupId, topics: [this.topic] });
-    return ends.every((end) => committed?.partitions.find((p) => p.partition === end.partition)?.offset === end.high);
+  /** True once the group's committed offsets are at the end of every partition of the topic (an empty partition has nothing to commit). */
+  async committedToEnd(groupId = `mesh.${this.app}`, topic = this.topic): Promise<boolean> {
+    const ends = await this.admin.fetchTopicOffsets(topic);
+    const [committed] = await this.admin.fetchOffsets({ groupId, topics: [topic] });
+    return ends.every((end) => end.high === '0' || committed?.partitions.find((p) => p.partition === end.partition)?.offset === end.high);
   }
 
   async stop(): Promise<void> {

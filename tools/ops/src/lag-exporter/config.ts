@@ -1,23 +1,8 @@
 // mesh-lag-exporter's environment, validated at start-up like every app's (env-config parseEnv).
 import { endpointEnv, env, parseEnv } from '@ingest-mesh/env-config';
-import { z } from 'zod';
 import { DEFAULT_GROUP_FILTER } from './group-filter.js';
 
-const regex = (example: string) =>
-  z
-    .string()
-    .refine(
-      (v) => {
-        try {
-          new RegExp(v);
-          return true;
-        } catch {
-          return false;
-        }
-      },
-      { error: `expected a regular expression such as ${example}` },
-    )
-    .transform((v) => new RegExp(v));
+const regex = (example: string) => env.regex(example).transform((v) => new RegExp(v));
 
 export const lagExporterEnvShape = {
   KAFKA_BROKERS: endpointEnv.KAFKA_BROKERS,
