@@ -17,7 +17,11 @@ for (const file of files.sort()) {
   passed += report.numPassedTests;
   failed += report.numFailedTests;
   skipped += report.numPendingTests + (report.numTodoTests ?? 0);
-  console.log(`  ${file.replace(/\.json$/, '').padEnd(32)} ${report.numPassedTests} passed, ${report.numFailedTests} failed`);
+  // Wall time from the first file's start to the last one's end: where CI's minutes go.
+  const starts = report.testResults.map((t) => t.startTime);
+  const ends = report.testResults.map((t) => t.endTime);
+  const seconds = starts.length > 0 ? (Math.max(...ends) - Math.min(...starts)) / 1000 : 0;
+  console.log(`  ${file.replace(/\.json$/, '').padEnd(32)} ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${seconds.toFixed(1)} s`);
 }
 console.log(`Tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 if (passed + failed === 0) {

@@ -14,11 +14,20 @@ fi
 
 rc=0
 failed=()
-npx nx run-many -t build lint test --skip-nx-cache --outputStyle=stream || { rc=1; failed+=("build/lint/test"); }
+phases=()
+# Each phase's wall time, printed at the end (CI must stay well under its limit: see README "Testing").
+phase() {
+  local name=$1 started=$SECONDS
+  shift
+  "$@" || { rc=1; failed+=("$name"); }
+  phases+=("$name $((SECONDS - started)) s")
+}
+phase build/lint/test npx nx run-many -t build lint test --skip-nx-cache --outputStyle=stream
 # Formatting is part of lint: the code must be as Prettier writes it (npm run format fixes it).
-npm run --silent format:check || { rc=1; failed+=("format"); }
+phase format npm run --silent format:check
 # Integration tests share one broker and one database: one project at a time.
-npx nx run-many -t int-test --parallel=1 --skip-nx-cache --outputStyle=stream || { rc=1; failed+=("int-test"); }
+phase int-test npx nx run-many -t int-test --parallel=1 --skip-nx-cache --outputStyle=stream
+echo "phases: ${phases[*]}"
 
 node tools/mesh/summarize-tests.mjs dist/test-results || rc=1
 if ((${#failed[@]} > 0)); then

@@ -32,7 +32,7 @@ describe('ingest.raw → ingest-router → sink-postgres → rows', () => {
       port: await freePort(),
     });
     r.track(router.child);
-    r.addTopics(...router.topics);
+    r.cleanUp({ topics: router.topics });
     r.addGroupPrefix(router.groupId);
     await r.startInProcess();
     await waitFor(

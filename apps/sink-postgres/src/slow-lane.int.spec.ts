@@ -76,7 +76,7 @@ describe('the slow lane: over-rate means later, never stranded', () => {
     });
     stopDlq = () => dlq.disconnect();
     await startRouter();
-    r.addTopics(...router.topics);
+    r.cleanUp({ topics: router.topics });
     r.addGroupPrefix(router.groupId);
     sink = r.spawnSink();
   }, 240_000);

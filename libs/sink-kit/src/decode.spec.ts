@@ -2,7 +2,8 @@ import { frame } from '@ingest-mesh/avro';
 import { ConnectionError, InvalidPayloadError, SchemaDriftError } from '@ingest-mesh/reason-codes';
 import { describe, expect, it } from 'vitest';
 import { SinkRecordDecoder } from './decode.js';
-import { CREATED_AT, customer, FakeSchemas, IDS, inbound, sinkRecord, sinkRecordValue, TYPES } from './test-support/fake-schemas.js';
+import { FakeSchemas, IDS, inbound, sinkRecord, sinkRecordValue, TYPES } from './test-support/fake-schemas.js';
+import { CUSTOMER_CREATED_AT, customerEntity } from './testing/sink-records.js';
 
 const TRACE = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 
@@ -29,11 +30,11 @@ describe('SinkRecordDecoder.decode', () => {
       occurredAt: new Date(1_700_000_000_123),
       priority: 'high',
       op: 'upsert',
-      payload: customer('c1'),
+      payload: customerEntity('c1'),
       payloadSchemaId: IDS.customer,
       traceparent: TRACE,
     });
-    expect(decoded.payload!['createdAt']).toBe(CREATED_AT); // timestamp-millis stays epoch ms
+    expect(decoded.payload!['createdAt']).toBe(CUSTOMER_CREATED_AT); // timestamp-millis stays epoch ms
   });
 
   it("prefers the traceparent header (the router's span) over the envelope field, and omits a missing one", async () => {
@@ -82,7 +83,7 @@ describe('SinkRecordDecoder.decode', () => {
     ],
     [
       'a payload framed with another id than payloadSchemaId',
-      sinkRecord({ id: 'x3', payload: frame(IDS.customer, TYPES.get(IDS.customer)!.toBuffer(customer('x3'))), payloadSchemaId: IDS.order }),
+      sinkRecord({ id: 'x3', payload: frame(IDS.customer, TYPES.get(IDS.customer)!.toBuffer(customerEntity('x3'))), payloadSchemaId: IDS.order }),
       SchemaDriftError,
       /framed with schema id 12 but payloadSchemaId says 14/,
     ],

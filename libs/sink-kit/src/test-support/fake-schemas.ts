@@ -6,7 +6,9 @@ import type { InboundRecord } from '@ingest-mesh/kafka-runtime';
 import { SchemaDriftError } from '@ingest-mesh/reason-codes';
 import type { KafkaMessage } from 'kafkajs';
 import type { WriterSchemas } from '../decode.js';
-import type { SinkRecord } from '@ingest-mesh/contracts';
+import { customerEntity, sinkRecordOf, type SinkRecordFields } from '../testing/sink-records.js';
+
+export type { SinkRecordFields };
 
 const schemasDir = new URL('../../../../schemas/', import.meta.url);
 const load = (file: string): AvroType => parseSchema(readFileSync(new URL(file, schemasDir), 'utf8'));
@@ -34,33 +36,18 @@ export class FakeSchemas implements WriterSchemas {
   }
 }
 
-export const CREATED_AT = Date.parse('2025-03-01T12:00:00Z');
-
-export function customer(id: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { id, name: `Customer ${id}`, email: `${id}@example.com`, tier: 'free', country: null, createdAt: CREATED_AT, ...overrides };
-}
-
-/** A SinkRecord's fields (the contract): the id, and any others to set. */
-export type SinkRecordFields = Pick<SinkRecord, 'id'> & Partial<SinkRecord>;
-
-/** The SinkRecord value bytes (framed with IDS.sinkRecord); a customer payload unless given. */
+/** The SinkRecord value bytes (framed with IDS.sinkRecord); a customer payload unless given, at fixed instants. */
 export function sinkRecordValue(f: SinkRecordFields): Buffer {
   const op = f.op ?? 'upsert';
-  const payload = f.payload !== undefined ? f.payload : op === 'delete' ? null : frame(IDS.customer, TYPES.get(IDS.customer)!.toBuffer(customer(f.id)));
-  const value = {
-    tenant: f.tenant ?? 'acme',
-    source: f.source ?? 'crm',
-    entityType: f.entityType ?? 'customer',
-    id: f.id,
-    revision: f.revision ?? 1,
-    occurredAt: f.occurredAt ?? 1_700_000_000_000,
-    priority: f.priority ?? 'normal',
+  const payload = f.payload !== undefined ? f.payload : op === 'delete' ? null : frame(IDS.customer, TYPES.get(IDS.customer)!.toBuffer(customerEntity(f.id)));
+  const value = sinkRecordOf({
+    occurredAt: 1_700_000_000_000,
+    routedAt: 1_700_000_000_500,
+    ...f,
     op,
-    payloadSchemaId: f.payloadSchemaId !== undefined ? f.payloadSchemaId : payload ? IDS.customer : null,
     payload,
-    traceparent: f.traceparent ?? null,
-    routedAt: f.routedAt ?? 1_700_000_000_500,
-  };
+    payloadSchemaId: f.payloadSchemaId !== undefined ? f.payloadSchemaId : payload ? IDS.customer : null,
+  });
   return frame(IDS.sinkRecord, TYPES.get(IDS.sinkRecord)!.toBuffer(value));
 }
 

@@ -1,2 +1,3 @@
 export * from './sink-records.js';
+export * from './sink-stack-run.js';
 export * from './sink-test-run.js';
