@@ -3,6 +3,9 @@
 # contracts in the registry, the apps, then a demo producer that shows where each record went.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# Node.js 24 LTS first on PATH (installed once from the npm registry when the machine has another).
+# shellcheck source=tools/mesh/use-node.sh
+source tools/mesh/use-node.sh
 
 [[ -d node_modules/nx ]] || npm ci --no-audit --no-fund
 bash tools/stack/stack.sh up >/dev/null

@@ -3,6 +3,9 @@
 # against the real stack (MESH_STACK=local starts it if needed; see README "Testing").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# Node.js 24 LTS first on PATH (installed once from the npm registry when the machine has another).
+# shellcheck source=tools/mesh/use-node.sh
+source tools/mesh/use-node.sh
 
 [[ -d node_modules/nx ]] || npm ci --no-audit --no-fund
 rm -rf dist/test-results
@@ -25,8 +28,9 @@ phase() {
 phase build/lint/test npx nx run-many -t build lint test --skip-nx-cache --outputStyle=stream
 # Formatting is part of lint: the code must be as Prettier writes it (npm run format fixes it).
 phase format npm run --silent format:check
-# Integration tests share one broker and one database: one project at a time.
-phase int-test npx nx run-many -t int-test --parallel=1 --skip-nx-cache --outputStyle=stream
+# Integration tests share one broker and one database: one project at a time. The builds they
+# depend on ran above; without --excludeTaskDependencies Nx would run all of them again, serially.
+phase int-test npx nx run-many -t int-test --parallel=1 --excludeTaskDependencies --skip-nx-cache --outputStyle=stream
 echo "phases: ${phases[*]}"
 
 node tools/mesh/summarize-tests.mjs dist/test-results || rc=1
