@@ -4,6 +4,8 @@ import js from '@eslint/js';
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
+const KAFKA_PORT_MESSAGE = 'Use @ingest-mesh/kafka-client (the Kafka port); only libs/kafka-client imports a Kafka client.';
+
 export default [
   { ignores: ['**/dist/**', '**/node_modules/**', '.stack/**', '.nx/**', '**/coverage/**'] },
   js.configs.recommended,
@@ -27,6 +29,23 @@ export default [
         },
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // The Kafka port: everything talks to Kafka through @ingest-mesh/kafka-client, whose adapters
+    // are the only code that imports a Kafka client. Exceptions: reason-codes' specs build the
+    // clients' own errors to test how classify() maps them; the stack's own check of its broker
+    // uses kafkajs directly (tools/stack cannot depend on kafka-client, whose tests need the stack).
+    files: ['**/*.ts', '**/*.mjs', '**/*.js'],
+    ignores: ['libs/kafka-client/**', 'libs/reason-codes/src/**/*.spec.ts', 'tools/stack/src/kafka.int.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['kafkajs', '@platformatic/kafka'].map((name) => ({ name, message: KAFKA_PORT_MESSAGE })),
+          patterns: [{ group: ['kafkajs/*', '@platformatic/kafka/*'], message: KAFKA_PORT_MESSAGE }],
+        },
+      ],
     },
   },
   {

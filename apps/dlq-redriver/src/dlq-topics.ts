@@ -1,7 +1,7 @@
 // Which topics are DLQs. kafkajs matches a subscription RegExp only against topics that exist at
 // subscribe time, so the redriver lists topics itself: at start and every DLQ_TOPIC_REFRESH_MS,
 // and subscribes to the new ones (a new app's dlq.<app> appeared; redriver-app.ts).
-import type { Admin } from 'kafkajs';
+import type { Admin } from '@ingest-mesh/kafka-client';
 
 export function selectDlqTopics(all: readonly string[], pattern: RegExp, listed: readonly string[], own: string): string[] {
   const chosen = new Set(all.filter((t) => pattern.test(t) && !t.startsWith('__')));

@@ -1,4 +1,4 @@
-import type { KafkaMessage } from 'kafkajs';
+import type { KafkaMessage } from '@ingest-mesh/kafka-client';
 import { describe, expect, it } from 'vitest';
 import { decodeHeaders, dispositionOf, readLetter, type Letter } from './letter.js';
 

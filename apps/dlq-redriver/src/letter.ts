@@ -1,6 +1,6 @@
 // A dead letter as the store keeps it, read from the DLQ record without I/O: the mesh headers
 // as fields, the original key, value and headers kept byte for byte for the redrive.
-import type { IHeaders } from 'kafkajs';
+import type { MessageHeaders } from '@ingest-mesh/kafka-client';
 import { DLQ_HEADERS, REDRIVE_HEADERS, headerInt, headerString, type InboundRecord } from '@ingest-mesh/kafka-runtime';
 
 /** Added by the redriver next to x-mesh-redrive-id: how many redrives this record has had. */
@@ -28,7 +28,7 @@ export interface Letter {
   dedupeKey: string | null;
   key: Buffer | null;
   payload: Buffer | null;
-  /** name → base64 of each value (kafkajs headers may repeat a name). */
+  /** name → base64 of each value (Kafka headers may repeat a name). */
   headers: Record<string, string[]>;
 }
 
@@ -67,7 +67,7 @@ function validTime(value: string | null): string | null {
   return value !== null && !Number.isNaN(Date.parse(value)) ? new Date(value).toISOString() : null;
 }
 
-export function encodeHeaders(headers: IHeaders): Record<string, string[]> {
+export function encodeHeaders(headers: MessageHeaders): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const [name, raw] of Object.entries(headers)) {
     if (raw === undefined) continue;

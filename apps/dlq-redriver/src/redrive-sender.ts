@@ -2,7 +2,7 @@
 // redrive id) in the claim, produced with acks=all, then marked `redriven`. A crash in between
 // leaves them `redriving`; after DLQ_CLAIM_TIMEOUT_MS any instance sends them again. That second
 // copy is harmless: sinks are revision-guarded, so an equal revision is a no-op.
-import type { IHeaders, Producer } from 'kafkajs';
+import type { MessageHeaders, Producer } from '@ingest-mesh/kafka-client';
 import type pg from 'pg';
 import { REDRIVE_HEADERS } from '@ingest-mesh/kafka-runtime';
 import { qualifiedName } from '@ingest-mesh/pg-kit';
@@ -25,8 +25,8 @@ export interface SendResult {
 }
 
 /** The record as it goes back: original key, value and headers, plus the redrive id and attempt. */
-export function redriveMessage(row: ClaimedLetter): { key: Buffer | null; value: Buffer | null; headers: IHeaders } {
-  const headers: IHeaders = {};
+export function redriveMessage(row: ClaimedLetter): { key: Buffer | null; value: Buffer | null; headers: MessageHeaders } {
+  const headers: MessageHeaders = {};
   for (const [name, values] of Object.entries(decodeHeaders(row.headers))) headers[name] = values.length === 1 ? values[0]! : values;
   headers[REDRIVE_HEADERS.redriveId] = row.sent_redrive_id;
   headers[REDRIVE_ATTEMPT_HEADER] = String(row.redrive_attempt + 1);

@@ -9,7 +9,7 @@ import { registerSchemas, SchemaCatalog } from '@ingest-mesh/avro';
 import { headerString } from '@ingest-mesh/kafka-runtime';
 import { SinkRecordFactory } from '@ingest-mesh/sink-kit/testing';
 import { freePort, ScratchPostgres, waitFor } from '@ingest-mesh/testing';
-import type { KafkaMessage } from 'kafkajs';
+import type { KafkaMessage } from '@ingest-mesh/kafka-client';
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, RedriverRun } from './test-support/redriver-run.js';

@@ -16,7 +16,7 @@ import {
 } from '@ingest-mesh/kafka-runtime';
 import { classify, InvalidPayloadError, SchemaDriftError, UnknownRouteError, UnknownTenantError, type ValidationError } from '@ingest-mesh/reason-codes';
 import { childTraceparent, traceparentFromHeaders } from '@ingest-mesh/telemetry';
-import type { IHeaders, KafkaMessage, Message, Producer } from 'kafkajs';
+import type { KafkaMessage, Message, MessageHeaders, Producer } from '@ingest-mesh/kafka-client';
 import type { Envelope } from './envelope.js';
 import { assertRecordSize, parseJsonEnvelope, TOMBSTONE_PROBLEM } from './envelope.js';
 import type { LaneEntry } from './slow-lane/lane-ledger.js';
@@ -233,7 +233,7 @@ export class RouterPipeline implements RecordHandler {
    * an envelope (undecodable now) it waits unmarked, partitioned by its key.
    */
   private park(round: RoundOutput, parked: LaneEntry[], message: KafkaMessage, e: Envelope | undefined, reason: ParkReason): void {
-    const headers: IHeaders = { ...(message.headers ?? {}), [DEFERRED_REASON]: reason, 'x-mesh-deferred-by': SOURCE };
+    const headers: MessageHeaders = { ...(message.headers ?? {}), [DEFERRED_REASON]: reason, 'x-mesh-deferred-by': SOURCE };
     if (!e) {
       round.park({ key: message.key, value: message.value, headers });
       return;
@@ -306,7 +306,7 @@ export class RouterPipeline implements RecordHandler {
  * Keeps the producer's headers (and x-mesh-deferred-reason, which tells the sinks a record waited)
  * without the lane's own bookkeeping, and continues its trace (a child span of the incoming one).
  */
-function forwardHeaders(headers: IHeaders | undefined, envelopeTraceparent: string | undefined): IHeaders {
+function forwardHeaders(headers: MessageHeaders | undefined, envelopeTraceparent: string | undefined): MessageHeaders {
   const parent = traceparentFromHeaders(headers ?? {}) ?? envelopeTraceparent;
   const kept = Object.entries(headers ?? {}).filter(([name]) => !name.startsWith(LANE_HEADER_PREFIX));
   return { ...Object.fromEntries(kept), traceparent: childTraceparent(parent) };
@@ -317,7 +317,7 @@ function laneEntryOf(e: Envelope): LaneEntry {
   return { tenant: e.tenant, entityKey: entityKey(e), member: dedupeKey(identityOf(e)) };
 }
 
-function laneEntryFromHeaders(headers: IHeaders | undefined): LaneEntry | undefined {
+function laneEntryFromHeaders(headers: MessageHeaders | undefined): LaneEntry | undefined {
   const tenant = headerString(headers, LANE_HEADERS.tenant);
   const entityKey = headerString(headers, LANE_HEADERS.key);
   const member = headerString(headers, LANE_HEADERS.member);

@@ -1,9 +1,8 @@
 // Route overrides on the real Kafka: what is on the topic before start is applied before start()
 // resolves; later records apply live; tombstones remove; invalid records are skipped.
 import { randomUUID } from 'node:crypto';
-import type { KafkaLogger } from '@ingest-mesh/kafka-runtime';
 import { stackEndpoints, waitFor } from '@ingest-mesh/testing';
-import { ConfigResourceTypes, Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
+import { createKafkaClient, type Admin, type KafkaLogger, type Producer } from '@ingest-mesh/kafka-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RouteOverridesListener, ensureRoutesTopic } from './route-overrides.js';
 import { parseRouterConfig } from './router-config.js';
@@ -13,7 +12,7 @@ const run = randomUUID().slice(0, 8);
 const topic = `test.mesh.routes.${run}`;
 const emptyTopic = `test.mesh.routes.empty.${run}`;
 const brokers = stackEndpoints().KAFKA_BROKERS.split(',');
-const kafka = new Kafka({ clientId: `routes-int-${run}`, brokers, logLevel: logLevel.NOTHING });
+const kafka = createKafkaClient({ clientId: `routes-int-${run}`, brokers });
 const config = parseRouterConfig({
   tenants: { acme: {}, globex: {} },
   entityTypes: { customer: { sinks: ['postgres', 'search'] }, order: { sinks: ['postgres'] } },
@@ -61,11 +60,8 @@ describe('ensureRoutesTopic', () => {
   it('creates a compacted single-partition topic once', async () => {
     expect(await ensureRoutesTopic(admin, topic)).toBe(true);
     expect(await ensureRoutesTopic(admin, topic)).toBe(false);
-    const described = await admin.describeConfigs({
-      includeSynonyms: false,
-      resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['cleanup.policy'] }],
-    });
-    expect(described.resources[0]?.configEntries.find((e) => e.configName === 'cleanup.policy')?.configValue).toBe('compact');
+    const described = await admin.describeTopicConfigs([topic], ['cleanup.policy']);
+    expect(described.get(topic)?.['cleanup.policy']).toBe('compact');
     const meta = await admin.fetchTopicMetadata({ topics: [topic] });
     expect(meta.topics[0]?.partitions).toHaveLength(1);
   });

@@ -3,9 +3,8 @@
 // its RouteTable. start() resolves once the records present at start are applied, so routing
 // begins with every override known; later records apply within a fetch.
 import { randomUUID } from 'node:crypto';
-import type { KafkaLogger } from '@ingest-mesh/kafka-runtime';
 import { ensureTopics } from '@ingest-mesh/kafka-runtime';
-import type { Admin, Consumer, Kafka } from 'kafkajs';
+import type { Admin, Consumer, KafkaClient, KafkaLogger } from '@ingest-mesh/kafka-client';
 import type { RouteTable } from './routes.js';
 
 export const ROUTES_TOPIC = 'mesh.routes';
@@ -27,7 +26,7 @@ export interface RouteOverridesStatus {
 }
 
 export interface RouteOverridesListenerOptions {
-  kafka: Kafka;
+  kafka: KafkaClient;
   table: RouteTable;
   logger: KafkaLogger;
   topic?: string;
@@ -94,7 +93,7 @@ export class RouteOverridesListener {
       }
       markCaughtUp();
     };
-    consumer.on(consumer.events.GROUP_JOIN, () => {
+    consumer.onGroupJoin(() => {
       joined = true;
       lastActivity = Date.now();
     });
@@ -103,11 +102,11 @@ export class RouteOverridesListener {
       crashed = reject;
     });
     crash.catch(() => {});
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      logger.error({ err: payload.error, topic: this.topic, restart: payload.restart }, 'route overrides consumer crashed');
-      if (payload.restart) return;
-      this.stats.crashed = payload.error.message;
-      if (!this.stats.caughtUp) crashed?.(payload.error);
+    consumer.onCrash(({ error, restart }) => {
+      logger.error({ err: error, topic: this.topic, restart }, 'route overrides consumer crashed');
+      if (restart) return;
+      this.stats.crashed = error.message;
+      if (!this.stats.caughtUp) crashed?.(error);
     });
 
     try {

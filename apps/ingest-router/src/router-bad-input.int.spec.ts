@@ -4,7 +4,7 @@
 // good record sent after them is routed as usual (nothing blocks the partition).
 import { frame, RAW_ENVELOPE_SUBJECT } from '@ingest-mesh/avro';
 import { DLQ_HEADERS } from '@ingest-mesh/kafka-runtime';
-import type { KafkaMessage } from 'kafkajs';
+import type { KafkaMessage } from '@ingest-mesh/kafka-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customer, DLQ_TOPIC, envelope, header, lettersFrom, order, RouterRun, until } from './test-support/router-harness.js';
 

@@ -5,7 +5,7 @@
 // without losing or doubling a record.
 import { SINK_RECORD_SUBJECT, unframe } from '@ingest-mesh/avro';
 import { parseTraceparent } from '@ingest-mesh/telemetry';
-import type { KafkaMessage } from 'kafkajs';
+import type { KafkaMessage } from '@ingest-mesh/kafka-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeRouteOverride, formatRouteKey } from './routes.js';
 import { customer, decodeSink, envelope, header, newTrace, order, RouterRun, until } from './test-support/router-harness.js';

@@ -5,7 +5,7 @@
 //
 // Legal holds travel on replay_plan with args.hold = add | remove (target.tenant, args.reason):
 // no new command type, so the ControlCommand schema stays as it is.
-import type { Admin } from 'kafkajs';
+import type { Admin } from '@ingest-mesh/kafka-client';
 import type pg from 'pg';
 import type { ControlCommand } from '@ingest-mesh/control';
 import { inTransaction } from '@ingest-mesh/pg-kit';

@@ -6,7 +6,7 @@
 // killed between the two produces that segment again on resume — at most one segment
 // (REPLAY_BATCH_RECORDS read records) is duplicated, and the sinks' revision guards (an equal
 // revision is a no-op) and the router's dedupe make the copy harmless.
-import type { Admin, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
+import type { Admin, KafkaClient, KafkaMessage, Message, Producer } from '@ingest-mesh/kafka-client';
 import { TokenBucket } from '@ingest-mesh/backpressure';
 import type { Logger } from '@ingest-mesh/telemetry';
 import { replayHeaders } from './replay-headers.js';
@@ -14,7 +14,7 @@ import type { PartitionRow, PlanRow, PlanStatus, ReplayStore } from './store.js'
 import type { TenantRecognizer } from './tenant-of.js';
 
 export interface ReplayRunDeps {
-  kafka: Kafka;
+  kafka: KafkaClient;
   /** Removes a run's group once its consumer left (it never holds offsets worth keeping). */
   admin: Pick<Admin, 'deleteGroups'>;
   producer: Producer;
@@ -64,13 +64,12 @@ export async function executeRun(plan: PlanRow, deps: ReplayRunDeps, signal: Abo
   const groupId = `${deps.groupPrefix}.${plan.id}.${deps.instanceId}`;
   const consumer = deps.kafka.consumer({
     groupId,
-    allowAutoTopicCreation: false,
     maxWaitTimeInMs: 500,
     maxBytesPerPartition: deps.fetchMaxBytes,
     sessionTimeout: 30_000,
     heartbeatInterval: 3000,
   });
-  consumer.on(consumer.events.CRASH, (e) => finish({ kind: 'failed', error: e.payload.error }));
+  consumer.onCrash(({ error }) => finish({ kind: 'failed', error }));
 
   const produceAndCheckpoint = async (p: PartitionState, records: KafkaMessage[], mine: KafkaMessage[]): Promise<boolean> => {
     if (mine.length > 0) {

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { headerString, REDRIVE_HEADERS } from '@ingest-mesh/kafka-runtime';
 import { freePort, waitFor } from '@ingest-mesh/testing';
-import type { KafkaMessage, Message } from 'kafkajs';
+import type { KafkaMessage, Message } from '@ingest-mesh/kafka-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPLAY_SOURCE_HEADER } from './replay-headers.js';
 import { stopChild } from '@ingest-mesh/testing';

@@ -6,7 +6,7 @@
 //     Confluent-framed Avro record whose writer schema starts with a string field "tenant"
 //     (mesh.RawEnvelope on ingest.raw, mesh.SinkRecord on sink.*) — read without decoding the rest.
 // A record none of these name is not the tenant's and is never replayed.
-import type { KafkaMessage } from 'kafkajs';
+import type { KafkaMessage } from '@ingest-mesh/kafka-client';
 import { unframe } from '@ingest-mesh/avro';
 import { parseEntityKey } from '@ingest-mesh/contracts';
 import { DLQ_HEADERS, headerString } from '@ingest-mesh/kafka-runtime';

@@ -2,7 +2,7 @@
 // start = first offset with a timestamp >= from, end (exclusive) = first offset with a timestamp
 // >= to (the high watermark when there is none yet). Both are frozen in the plan, so records
 // produced after planning (including the replay's own output) are never part of the window.
-import type { Admin } from 'kafkajs';
+import type { Admin } from '@ingest-mesh/kafka-client';
 import { PlanArgsError } from './errors.js';
 
 export interface PartitionWindow {

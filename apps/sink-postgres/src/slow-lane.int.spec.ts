@@ -9,7 +9,7 @@
 import { rmSync } from 'node:fs';
 import { DLQ_HEADERS, headerString } from '@ingest-mesh/kafka-runtime';
 import { freePort, readShippedLimits, spawnRouter, stopChild, waitFor, type RouterProcess, type TenantLimits as Limits } from '@ingest-mesh/testing';
-import type { KafkaMessage } from 'kafkajs';
+import type { KafkaMessage } from '@ingest-mesh/kafka-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SinkPgRun } from './test-support/sink-pg-run.js';
 

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { InvalidPayloadError } from '@ingest-mesh/reason-codes';
 import { stackEndpoints } from '@ingest-mesh/testing';
-import { Kafka, logLevel, type Admin, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
+import { createKafkaClient, type Admin, type Consumer, type KafkaMessage, type Producer } from '@ingest-mesh/kafka-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ControlCodec } from './codec.js';
 import type { ControlCommand } from './command.js';
@@ -19,11 +19,7 @@ const topic = `test.control.${randomUUID()}`;
 const endpoints = stackEndpoints();
 const registryUrl = endpoints.SCHEMA_REGISTRY_URL;
 
-const kafka = new Kafka({
-  clientId: 'control-int-test',
-  brokers: endpoints.KAFKA_BROKERS.split(','),
-  logLevel: logLevel.NOTHING,
-});
+const kafka = createKafkaClient({ clientId: 'control-int-test', brokers: endpoints.KAFKA_BROKERS.split(',') });
 let admin: Admin;
 let producer: Producer;
 let consumer: Consumer;
@@ -34,7 +30,7 @@ beforeAll(async () => {
   admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1, replicationFactor: 1 }] });
-  producer = kafka.producer({ allowAutoTopicCreation: false });
+  producer = kafka.producer();
   await producer.connect();
   consumer = kafka.consumer({ groupId: `control-int-${randomUUID()}` });
   await consumer.connect();
@@ -49,7 +45,7 @@ afterAll(async () => {
 
 async function consume(count: number): Promise<KafkaMessage[]> {
   const received: KafkaMessage[] = [];
-  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`received ${received.length} of ${count} messages`)), 30_000);
     void consumer.run({

@@ -1,6 +1,6 @@
 // Publishes a signed command on the control topic. Keyed by the target app ('*' for all), so
 // the commands for one app keep their order.
-import type { Producer } from 'kafkajs';
+import type { Producer } from '@ingest-mesh/kafka-client';
 import type { ControlCodec } from './codec.js';
 import type { ControlCommand } from './command.js';
 import { CONTROL_TOPIC } from './schema.js';

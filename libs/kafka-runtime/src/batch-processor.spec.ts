@@ -2,7 +2,7 @@
 import { BackpressureController } from '@ingest-mesh/backpressure';
 import { dedupeKey, type IdempotencyStore, type ReserveOutcome } from '@ingest-mesh/idempotency';
 import { ConnectionError, InvalidPayloadError, RateLimitedError, ValidationError } from '@ingest-mesh/reason-codes';
-import type { KafkaMessage } from 'kafkajs';
+import type { KafkaMessage } from '@ingest-mesh/kafka-client';
 import { describe, expect, it, vi } from 'vitest';
 import { BatchProcessor, type BatchProcessorOptions } from './batch-processor.js';
 import type { DeadLetter } from './dlq-publisher.js';

@@ -2,6 +2,7 @@
 // with @ingest-mesh/env-config (a bad value fails fast with the variable's name and what was
 // expected, before anything connects). The endpoint defaults are env-config's, defined once.
 import { endpointEnv, env } from '@ingest-mesh/env-config';
+import { KAFKA_CLIENT_KINDS } from '@ingest-mesh/kafka-client';
 import type { z } from 'zod';
 
 // Re-exported for code that imports the helpers from the runtime: mesh-app.ts (./config.js),
@@ -14,6 +15,8 @@ export const runtimeEnvShape = {
   KAFKA_BROKERS: endpointEnv.KAFKA_BROKERS,
   SCHEMA_REGISTRY_URL: endpointEnv.SCHEMA_REGISTRY_URL,
   REDIS_URL: endpointEnv.REDIS_URL,
+  // Which adapter of the Kafka port (libs/kafka-client) the app talks to Kafka through.
+  MESH_KAFKA_CLIENT: env.oneOf(KAFKA_CLIENT_KINDS, 'kafkajs'),
   MESH_INSTANCE_ID: env.optionalString(),
   MESH_HTTP_HOST: env.string('0.0.0.0').default('127.0.0.1'),
   MESH_HTTP_PORT: env.int(0, 65535, 8080),

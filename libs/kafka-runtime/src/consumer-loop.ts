@@ -1,7 +1,7 @@
-// The kafkajs side of processing: eachBatch per partition (partitions run concurrently, records
+// The consumer side of processing: eachBatch per partition (partitions run concurrently, records
 // of one partition strictly in order), offsets resolved and committed only up to the last
 // durably handled record, and fetching paused while backpressure says so.
-import type { Consumer, EachBatchPayload } from 'kafkajs';
+import type { Consumer, EachBatchPayload } from '@ingest-mesh/kafka-client';
 import type { BackpressureController, Semaphore } from '@ingest-mesh/backpressure';
 import type { BatchProcessor } from './batch-processor.js';
 import type { InboundRecord } from './handler.js';

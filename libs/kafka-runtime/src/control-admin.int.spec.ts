@@ -7,7 +7,7 @@ import { ControlCodec, newCommand, publishCommand, signCommand, type ControlComm
 import { decodeMeshEvent, type MeshEvent } from '@ingest-mesh/telemetry';
 import { parseEnv } from '@ingest-mesh/env-config';
 import { stackEndpoints, waitFor } from '@ingest-mesh/testing';
-import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
+import { createKafkaClient, type Consumer, type Producer } from '@ingest-mesh/kafka-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runtimeEnvShape } from './config.js';
 import { startMeshApp, type MeshApp } from './mesh-app.js';
@@ -21,7 +21,7 @@ const adminToken = `admin-${randomUUID()}`;
 const endpoints = stackEndpoints();
 const brokers = endpoints.KAFKA_BROKERS.split(',');
 const registry = new SchemaRegistry({ host: endpoints.SCHEMA_REGISTRY_URL });
-const kafka = new Kafka({ clientId: `control-int-${run}`, brokers, logLevel: logLevel.NOTHING });
+const kafka = createKafkaClient({ clientId: `control-int-${run}`, brokers });
 const codec = new ControlCodec(registry);
 const events: MeshEvent[] = [];
 

@@ -1,4 +1,4 @@
-import type { Consumer } from 'kafkajs';
+import type { Consumer } from '@ingest-mesh/kafka-client';
 import { newCommand, ReplayGuard, signCommand, type ControlCodec, type ControlCommand } from '@ingest-mesh/control';
 import { describe, expect, it } from 'vitest';
 import { ControlListener, type ControlListenerOptions } from './control-listener.js';

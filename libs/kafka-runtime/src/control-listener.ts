@@ -1,6 +1,6 @@
 // Listens on mesh.control for signed commands. Every instance reads every command (a consumer
 // group of its own), verifies the HMAC, drops replays, and applies what targets this app.
-import type { Consumer } from 'kafkajs';
+import type { Consumer } from '@ingest-mesh/kafka-client';
 import { commandAppliesTo, verifyCommand, type CommandScope, type ControlCodec, type ControlCommand, type ReplayGuard } from '@ingest-mesh/control';
 
 export type ControlVerdict =

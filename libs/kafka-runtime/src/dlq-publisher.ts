@@ -1,6 +1,6 @@
 // Dead-letters records: the original key and value bytes unchanged, the original headers kept,
 // plus the mesh's DLQ headers saying where the record came from and why it failed.
-import type { IHeaders, KafkaMessage, Producer } from 'kafkajs';
+import type { KafkaMessage, MessageHeaders, Producer } from '@ingest-mesh/kafka-client';
 import { boundedMessage, type Classification } from '@ingest-mesh/reason-codes';
 import { DLQ_HEADERS, headerInt, headerString } from './headers.js';
 
@@ -45,13 +45,13 @@ export class DlqPublisher {
     });
   }
 
-  headersFor(letter: DeadLetter): IHeaders {
+  headersFor(letter: DeadLetter): MessageHeaders {
     const original = letter.message.headers ?? {};
     const at = this.now().toISOString();
     // A record that comes back from a redrive carries its earlier failures: keep counting.
     const earlierAttempts = headerInt(original, DLQ_HEADERS.attempts) ?? 0;
     const firstFailureAt = headerString(original, DLQ_HEADERS.firstFailureAt) ?? at;
-    const headers: IHeaders = { ...original };
+    const headers: MessageHeaders = { ...original };
     const set = (name: string, value: string | undefined) => {
       if (value !== undefined) headers[name] = value;
     };

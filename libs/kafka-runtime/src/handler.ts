@@ -1,6 +1,6 @@
 // The contract between the runtime and an app: what a record is, what the app says about it,
 // and what became of it.
-import type { KafkaMessage } from 'kafkajs';
+import type { KafkaMessage } from '@ingest-mesh/kafka-client';
 import type { DedupeIdentity } from '@ingest-mesh/idempotency';
 
 import type { Priority } from '@ingest-mesh/contracts';

@@ -1,5 +1,5 @@
-// Header names of the mesh (docs/architecture.md), and helpers for kafkajs header values.
-import type { IHeaders } from 'kafkajs';
+// Header names of the mesh (docs/architecture.md), and helpers for Kafka header values.
+import type { MessageHeaders } from '@ingest-mesh/kafka-client';
 
 export const DLQ_HEADERS = {
   originTopic: 'x-mesh-origin-topic',
@@ -24,15 +24,15 @@ export const REDRIVE_HEADERS = {
 
 export const TRACE_HEADERS = { traceparent: 'traceparent', tracestate: 'tracestate' } as const;
 
-/** One header value as a string (kafkajs hands out Buffers, strings or arrays of them). */
-export function headerString(headers: IHeaders | undefined, name: string): string | undefined {
+/** One header value as a string (a consumed header is a Buffer, a string or an array of them). */
+export function headerString(headers: MessageHeaders | undefined, name: string): string | undefined {
   const raw = headers?.[name];
   const first = Array.isArray(raw) ? raw[0] : raw;
   if (first === undefined || first === null) return undefined;
   return Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
 }
 
-export function headerInt(headers: IHeaders | undefined, name: string): number | undefined {
+export function headerInt(headers: MessageHeaders | undefined, name: string): number | undefined {
   const value = headerString(headers, name);
   if (value === undefined || !/^\d+$/.test(value)) return undefined;
   return Number(value);

@@ -6,7 +6,6 @@ export * from './dlq-publisher.js';
 export * from './handler.js';
 export * from './headers.js';
 export * from './http-server.js';
-export * from './kafka-client.js';
 export * from './lag-monitor.js';
 export * from './mesh-app.js';
 export * from './rounds.js';

@@ -1,6 +1,6 @@
 // Consumer-group lag of the app's own group, per topic and partition, exported as metrics:
 // records behind the log end, and seconds since the partition's last processed record's time.
-import type { Admin } from 'kafkajs';
+import type { Admin } from '@ingest-mesh/kafka-client';
 
 export interface LagSample {
   topic: string;

@@ -3,7 +3,7 @@
 // Apps give it a name, their source topics and a RecordHandler (or a build step that gets the
 // runtime's clients); everything else is the same in every app.
 import { randomUUID } from 'node:crypto';
-import type { Admin, Kafka, Producer } from 'kafkajs';
+import type { Admin, KafkaClient, Producer } from '@ingest-mesh/kafka-client';
 import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { BackpressureController } from '@ingest-mesh/backpressure';
 import type { SinkCircuit } from '@ingest-mesh/circuit';
@@ -26,7 +26,7 @@ export { LARGE_MESSAGE_BYTES } from './stages/clients.js';
 export interface AppContext {
   env: RuntimeEnv;
   instanceId: string;
-  kafka: Kafka;
+  kafka: KafkaClient;
   /** The runtime's admin client (connected; closed by the runtime): topics, offsets, metadata. */
   admin: Admin;
   producer: Producer;

@@ -1,4 +1,4 @@
-import type { KafkaMessage } from 'kafkajs';
+import type { KafkaMessage } from '@ingest-mesh/kafka-client';
 import { describe, expect, it } from 'vitest';
 import type { InboundRecord } from './handler.js';
 import { recordBytes, splitRounds } from './rounds.js';

@@ -1,6 +1,6 @@
 // How a partition batch is cut into rounds (one handler call each): at most maxRecords records
 // and, in bytes, at most maxBytes. Offsets stay in order; nothing is dropped or reordered.
-import type { IHeaders } from 'kafkajs';
+import type { MessageHeaders } from '@ingest-mesh/kafka-client';
 import type { InboundRecord } from './handler.js';
 
 /** What a record weighs in a round: its key, value and header names and values, in bytes. */
@@ -56,7 +56,7 @@ export function chunkBy<T>(items: readonly T[], limits: ChunkLimits<T>): T[][] {
   return chunks;
 }
 
-function headerBytes(headers: IHeaders | undefined): number {
+function headerBytes(headers: MessageHeaders | undefined): number {
   if (!headers) return 0;
   let total = 0;
   for (const [name, raw] of Object.entries(headers)) {

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
+import { createKafkaClient, type KafkaMessage } from '@ingest-mesh/kafka-client';
 import pg from 'pg';
 import { createRedisClient, dedupeKey, RedisIdempotencyStore, waitUntilReady } from '@ingest-mesh/idempotency';
 import { stackEndpoints, waitFor } from '@ingest-mesh/testing';
@@ -31,7 +31,7 @@ const groupId = 'mesh.ledger-test';
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'mesh-ledger-'));
 const crashMarker = path.join(scratch, 'crashed');
 
-const kafka = new Kafka({ clientId: `runtime-int-${run}`, brokers, logLevel: logLevel.NOTHING });
+const kafka = createKafkaClient({ clientId: `runtime-int-${run}`, brokers });
 const admin = kafka.admin();
 const db = new pg.Client({ connectionString: databaseUrl });
 

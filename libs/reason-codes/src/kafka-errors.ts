@@ -1,6 +1,10 @@
-// kafkajs errors: the class `name` says what failed, `retriable` says whether kafkajs itself
-// would try again, and KafkaJSProtocolError carries the broker's error `type`.
-import { lookup, prop, stringProp, type Matcher, type Verdict } from './verdict.js';
+// Kafka client errors, from either client the mesh's Kafka port runs on.
+// kafkajs: the class `name` says what failed, `retriable` says whether kafkajs itself would try
+// again, and KafkaJSProtocolError carries the broker's error `type`.
+// @platformatic/kafka: every error has a `code` starting PLT_KFK_ and most a `canRetry`; broker
+// errors (ProtocolError) carry the broker's error id as `apiId`; MultipleErrors and ResponseError
+// gather several errors in `errors` (one per retry attempt, or per partition of a response).
+import { lookup, prop, stringProp, type Matcher, type ResolvedVerdict, type Verdict } from './verdict.js';
 
 const CONNECTION: Verdict = { code: 'CONNECTION_ERROR' };
 const REJECTED_CREDENTIALS: Verdict = { code: 'CONNECTION_ERROR', retryable: false };
@@ -28,7 +32,10 @@ const BY_PROTOCOL_TYPE: Readonly<Record<string, Verdict>> = {
   TRANSACTIONAL_ID_AUTHORIZATION_FAILED: REJECTED_CREDENTIALS,
 };
 
-export const matchKafkaError: Matcher = (err, classifyCause) => {
+/** Either client's errors. */
+export const matchKafkaError: Matcher = (err, classifyCause) => matchKafkajsError(err, classifyCause) ?? matchPlatformaticError(err, classifyCause);
+
+const matchKafkajsError: Matcher = (err, classifyCause) => {
   const name = stringProp(err, 'name');
   const retriable = prop(err, 'retriable');
   if (name === undefined || !name.startsWith('KafkaJS') || typeof retriable !== 'boolean') return undefined;
@@ -45,3 +52,50 @@ export const matchKafkaError: Matcher = (err, classifyCause) => {
   if (byType !== undefined) return byType;
   return retriable ? CONNECTION : { code: 'INTERNAL_ERROR' };
 };
+
+const PLATFORMATIC_PREFIX = 'PLT_KFK_';
+
+/** platformatic's TimeoutError gives its instances NetworkError's code (errors.js: super(NetworkError.code, …)); only its class's static `code` tells it apart. */
+function isPlatformaticTimeout(err: object, code: string): boolean {
+  const ctor = prop(err, 'constructor');
+  return code === 'PLT_KFK_TIMEOUT' || (typeof ctor === 'function' && prop(ctor, 'code') === 'PLT_KFK_TIMEOUT');
+}
+
+const matchPlatformaticError: Matcher = (err, classifyCause) => {
+  const code = stringProp(err, 'code');
+  if (code === undefined || !code.startsWith(PLATFORMATIC_PREFIX)) return undefined;
+  if (isPlatformaticTimeout(err, code)) return { code: 'SINK_TIMEOUT' };
+  switch (code) {
+    case 'PLT_KFK_MULTIPLE':
+    case 'PLT_KFK_RESPONSE':
+      return gathered(err, classifyCause);
+    case 'PLT_KFK_PROTOCOL':
+      return lookup(BY_PROTOCOL_TYPE, stringProp(err, 'apiId')) ?? (prop(err, 'canRetry') === true ? CONNECTION : { code: 'INTERNAL_ERROR' });
+    case 'PLT_KFK_AUTHENTICATION':
+      return REJECTED_CREDENTIALS;
+    case 'PLT_KFK_NETWORK': {
+      // A failed connection wraps what failed in it: SASL rejecting the credentials is not transient.
+      const cause = prop(err, 'cause');
+      const verdict = cause === undefined ? undefined : classifyCause(cause);
+      return verdict && !verdict.retryable && verdict.code === 'CONNECTION_ERROR' ? verdict : CONNECTION;
+    }
+    default:
+      // PLT_KFK_USER, PLT_KFK_UNSUPPORTED…: a misuse of the client or a broker it cannot talk to.
+      return { code: 'INTERNAL_ERROR' };
+  }
+};
+
+/**
+ * Several errors at once: the attempts of an operation the client retried, or one per partition of
+ * a broker response. One that retrying cannot fix (a record too large, credentials refused) decides;
+ * otherwise a transient one does (the client gave up on it, we need not); otherwise it is a bug.
+ */
+function gathered(err: object, classifyCause: (cause: unknown) => ResolvedVerdict): Verdict {
+  const errors = prop(err, 'errors');
+  const verdicts = (Array.isArray(errors) ? errors : []).map((e: unknown) => classifyCause(e));
+  return (
+    verdicts.find((v) => !v.retryable && v.code !== 'INTERNAL_ERROR') ??
+    verdicts.find((v) => v.retryable) ??
+    (verdicts.length === 0 ? classifyCause(prop(err, 'cause')) : { code: 'INTERNAL_ERROR' })
+  );
+}

@@ -6,7 +6,7 @@ import { SINK_RECORD_SUBJECT, unframe, type AvroType, type SchemaCatalog } from 
 import { OPERATION_SYMBOLS, PRIORITY_SYMBOLS, type SinkRecord } from '@ingest-mesh/contracts';
 import { headerString, type InboundRecord } from '@ingest-mesh/kafka-runtime';
 import { InvalidPayloadError, SchemaDriftError } from '@ingest-mesh/reason-codes';
-import type { KafkaMessage } from 'kafkajs';
+import type { KafkaMessage } from '@ingest-mesh/kafka-client';
 import type { SinkRecordIn } from './sink.js';
 
 /** What the decoder needs of a SchemaCatalog: writer schemas by registry id. */

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { stackEndpoints } from '@ingest-mesh/testing';
-import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type Producer } from 'kafkajs';
+import { createKafkaClient, type Admin, type Consumer, type Producer } from '@ingest-mesh/kafka-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventPublisher, type EventPublisherOptions } from './event-publisher.js';
 import { decodeMeshEvent, type MeshEvent } from './mesh-event.js';
@@ -19,7 +19,9 @@ const groupId = `telemetry-int-${run}`;
 const APP = 'telemetry-int';
 
 describe('EventPublisher on the real stack', () => {
-  const kafka = new Kafka({ clientId: APP, brokers, logLevel: logLevel.NOTHING, retry: { retries: 3, initialRetryTime: 100 } });
+  const kafka = createKafkaClient({ clientId: APP, brokers, retries: 3, initialRetryTimeMs: 100 });
+  // Few retries for the producer: the missing-topic case must give up quickly instead of retrying for half a minute.
+  const quickToGiveUp = createKafkaClient({ clientId: APP, brokers, retries: 1, initialRetryTimeMs: 100 });
   const registry = new SchemaRegistry({ host: registryUrl });
   let admin: Admin;
   let producer: Producer;
@@ -33,8 +35,7 @@ describe('EventPublisher on the real stack', () => {
     admin = kafka.admin();
     await admin.connect();
     expect(await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true })).toBe(true);
-    // Few retries: the missing-topic case must give up quickly instead of retrying for half a minute.
-    producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, retry: { retries: 1, initialRetryTime: 100 } });
+    producer = quickToGiveUp.producer();
     await producer.connect();
   });
 
@@ -69,7 +70,7 @@ describe('EventPublisher on the real stack', () => {
     const seen: { key: string | undefined; event: MeshEvent }[] = [];
     consumer = kafka.consumer({ groupId });
     await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
     const allRead = new Promise<void>((resolve, reject) => {
       void consumer!.run({
         eachMessage: async ({ message }) => {

@@ -1,6 +1,6 @@
 import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import avro from 'avsc';
-import type { Message, Producer, ProducerRecord } from 'kafkajs';
+import type { Message, Producer, ProducerRecord } from '@ingest-mesh/kafka-client';
 import { describe, expect, it } from 'vitest';
 import { EventPublisher, EventPublishTimeoutError, type EventPublisherOptions } from './event-publisher.js';
 import { createLogger } from './logger.js';
@@ -37,7 +37,7 @@ class FakeRegistry {
   }
 }
 
-/** Stand-in for a kafkajs producer: records sends; can fail or never answer. */
+/** Stand-in for a producer: records sends; can fail or never answer. */
 class FakeProducer {
   sends: ProducerRecord[] = [];
   mode: 'ok' | 'reject' | 'hang' = 'ok';

@@ -2,7 +2,7 @@
 // happens — registry down, encoding error, Kafka refusing, a send that hangs — and the failure is
 // logged (at most once per logIntervalMs) and counted (stats.failed, ingest_events_failed_total).
 import { COMPATIBILITY, SchemaType, type SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import type { Producer } from 'kafkajs';
+import type { Producer } from '@ingest-mesh/kafka-client';
 import { SinkTimeoutError } from '@ingest-mesh/reason-codes';
 import { defaultInstanceId } from './instance.js';
 import type { Logger } from './logger.js';
@@ -15,7 +15,7 @@ export interface MeshEventInput {
 }
 
 export interface EventPublisherOptions {
-  /** A connected kafkajs producer, owned by the caller. */
+  /** A connected producer, owned by the caller. */
   producer: Producer;
   registry: SchemaRegistry;
   app: string;

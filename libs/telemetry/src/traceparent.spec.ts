@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { IHeaders } from 'kafkajs';
+import type { MessageHeaders } from '@ingest-mesh/kafka-client';
 import { describe, expect, it } from 'vitest';
 import { childTraceparent, isValidTraceparent, newTraceparent, parseTraceparent, traceparentFromHeaders, withTraceparent } from './traceparent.js';
 
@@ -90,7 +90,7 @@ describe('parseTraceparent / isValidTraceparent', () => {
 });
 
 describe('traceparentFromHeaders', () => {
-  it.each<[string, IHeaders]>([
+  it.each<[string, MessageHeaders]>([
     ['a Buffer', { traceparent: Buffer.from(PARENT) }],
     ['a string', { traceparent: PARENT }],
     ['an array with one value', { traceparent: [Buffer.from(PARENT)] }],
@@ -100,7 +100,7 @@ describe('traceparentFromHeaders', () => {
     expect(traceparentFromHeaders(headers)).toBe(PARENT);
   });
 
-  it.each<[string, IHeaders | undefined]>([
+  it.each<[string, MessageHeaders | undefined]>([
     ['no headers', undefined],
     ['no traceparent', { other: 'x' }],
     ['an invalid value', { traceparent: Buffer.from('nope') }],
@@ -112,7 +112,7 @@ describe('traceparentFromHeaders', () => {
 
 describe('withTraceparent', () => {
   it('keeps the incoming traceparent and tracestate and other headers, without mutating the input', () => {
-    const headers: IHeaders = { traceparent: Buffer.from(PARENT), tracestate: 'vendor=x', tenant: 'acme' };
+    const headers: MessageHeaders = { traceparent: Buffer.from(PARENT), tracestate: 'vendor=x', tenant: 'acme' };
     const out = withTraceparent(headers);
     expect(out).toEqual({ traceparent: PARENT, tracestate: 'vendor=x', tenant: 'acme' });
     expect(Buffer.isBuffer(headers.traceparent)).toBe(true);

@@ -1,7 +1,7 @@
 // W3C Trace Context (https://www.w3.org/TR/trace-context/) carried in Kafka record headers, so a
 // record can be followed from its source through every app that touches it.
 import { randomBytes } from 'node:crypto';
-import type { IHeaders } from 'kafkajs';
+import type { MessageHeaders } from '@ingest-mesh/kafka-client';
 
 export const TRACEPARENT_HEADER = 'traceparent';
 export const TRACESTATE_HEADER = 'tracestate';
@@ -44,11 +44,11 @@ export function childTraceparent(parent: string | undefined): string {
 }
 
 /**
- * The traceparent of a Kafka record's headers (kafkajs gives Buffer, string or, for a repeated
- * header, an array). Undefined when missing or invalid, or when repeated with different values:
+ * The traceparent of a Kafka record's headers (a Buffer, a string or, for a repeated header, an
+ * array). Undefined when missing or invalid, or when repeated with different values:
  * an ambiguous parent is no parent, as W3C asks for a header that cannot be parsed.
  */
-export function traceparentFromHeaders(headers: IHeaders | undefined): string | undefined {
+export function traceparentFromHeaders(headers: MessageHeaders | undefined): string | undefined {
   const values = headerValues(headers, TRACEPARENT_HEADER);
   const distinct = new Set(values);
   if (distinct.size !== 1) return undefined;
@@ -61,11 +61,11 @@ export function traceparentFromHeaders(headers: IHeaders | undefined): string | 
  * one already in the headers, else a new root. tracestate is kept only while it belongs to the
  * same trace as the resulting traceparent.
  */
-export function withTraceparent(headers: IHeaders | undefined, traceparent?: string): IHeaders {
+export function withTraceparent(headers: MessageHeaders | undefined, traceparent?: string): MessageHeaders {
   const incoming = traceparentFromHeaders(headers);
   const chosen = isValidTraceparent(traceparent) ? traceparent : (incoming ?? newTraceparent());
-  const out: IHeaders = {};
-  let tracestate: IHeaders[string];
+  const out: MessageHeaders = {};
+  let tracestate: MessageHeaders[string];
   for (const [key, value] of Object.entries(headers ?? {})) {
     const lower = key.toLowerCase();
     if (lower === TRACESTATE_HEADER) tracestate = value;
@@ -76,7 +76,7 @@ export function withTraceparent(headers: IHeaders | undefined, traceparent?: str
   return out;
 }
 
-function headerValues(headers: IHeaders | undefined, name: string): string[] {
+function headerValues(headers: MessageHeaders | undefined, name: string): string[] {
   const values: string[] = [];
   for (const [key, value] of Object.entries(headers ?? {})) {
     if (key.toLowerCase() !== name || value === undefined) continue;

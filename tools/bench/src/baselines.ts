@@ -8,7 +8,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { Admin, Kafka } from 'kafkajs';
+import type { Admin, KafkaClient } from '@ingest-mesh/kafka-client';
 import pg from 'pg';
 import { measureDrain } from './kafka-io.js';
 import { perSecond } from './stats.js';
@@ -21,8 +21,8 @@ export interface Measured {
   perSec: number;
 }
 
-export async function passthrough(kafka: Kafka, admin: Admin, from: string, to: string, groupId: string): Promise<Measured> {
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
+export async function passthrough(kafka: KafkaClient, admin: Admin, from: string, to: string, groupId: string): Promise<Measured> {
+  const producer = kafka.producer();
   const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
   await Promise.all([producer.connect(), consumer.connect()]);
   await consumer.subscribe({ topics: [from], fromBeginning: true });
@@ -32,7 +32,8 @@ export async function passthrough(kafka: Kafka, admin: Admin, from: string, to: 
     eachBatch: async ({ batch, heartbeat }) => {
       if (batch.messages.length === 0) return;
       await producer.send({ topic: to, acks: -1, messages: batch.messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })) });
-      await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(batch.lastOffset()) + 1n).toString() }]);
+      const last = batch.messages[batch.messages.length - 1]!.offset;
+      await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
       await heartbeat();
     },
   });

@@ -1,6 +1,6 @@
 // Kafka plumbing of the bench: topics, producing prepared messages (as fast as possible or at a
 // steady rate), and waiting until a consumer group has committed the end of a topic.
-import type { Admin, Kafka, Message, Producer } from 'kafkajs';
+import type { Admin, KafkaClient, Message, Producer } from '@ingest-mesh/kafka-client';
 
 const CHUNK = 500;
 
@@ -109,7 +109,7 @@ export async function measureDrain(admin: Admin, groupId: string, topic: string,
 }
 
 /** Records of `topic` per tenant (the part of the key before the first ':'), read from the beginning to the end offsets seen now. */
-export async function countByTenant(kafka: Kafka, admin: Admin, topic: string, timeoutMs = 120_000): Promise<Map<string, number>> {
+export async function countByTenant(kafka: KafkaClient, admin: Admin, topic: string, timeoutMs = 120_000): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
   const total = (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
   if (total === 0) return counts;

@@ -1,7 +1,7 @@
 // The planned load as Kafka messages for the router's raw topic: Avro (mesh.RawEnvelope with the
 // customer framed inside, as producers using the registry write) or JSON envelopes.
 import { RAW_ENVELOPE_SUBJECT, type SchemaCatalog } from '@ingest-mesh/avro';
-import type { Message } from 'kafkajs';
+import type { Message } from '@ingest-mesh/kafka-client';
 import type { Planned } from './load-plan.js';
 
 export type Format = 'avro' | 'json';

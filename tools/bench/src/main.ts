@@ -20,7 +20,7 @@ import path from 'node:path';
 import { registerSchemas, SchemaCatalog } from '@ingest-mesh/avro';
 import { freePort, REPO_ROOT, spawnRouter } from '@ingest-mesh/testing';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { createKafkaClient, type Producer } from '@ingest-mesh/kafka-client';
 import pg from 'pg';
 import { spawnApp, stopApp, track, waitReady, type AppProcess } from './apps.js';
 import { copyCustomers, passthrough } from './baselines.js';
@@ -51,7 +51,7 @@ try {
 }
 
 const run = randomBytes(4).toString('hex');
-const kafka = new Kafka({ clientId: `bench-${run}`, brokers: env.brokers, logLevel: logLevel.NOTHING });
+const kafka = createKafkaClient({ clientId: `bench-${run}`, brokers: env.brokers });
 const admin = kafka.admin();
 const registry = new SchemaRegistry({ host: env.registry });
 const catalog = new SchemaCatalog({ registry });
@@ -132,7 +132,7 @@ try {
     })),
     waitForLeaders: true,
   });
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  const producer = kafka.producer();
   await producer.connect();
   const producedMs = await phase('producing the load', {}, () => produceAll(producer, rawTopic, messages));
   log(`produced ${messages.length} records in ${producedMs} ms (${Math.round(perSecond(messages.length, producedMs))}/s)`);

@@ -1,11 +1,11 @@
 // Reading the end state of the chaos stack: consumer groups caught up (the router's slow lane
 // drained), the upsert and history tables, the index, the DLQ topics and the slow lane.
-import { Kafka, logLevel, type Admin, type IHeaders } from 'kafkajs';
+import { createKafkaClient, type Admin, type MessageHeaders } from '@ingest-mesh/kafka-client';
 import pg from 'pg';
 import type { DlqRecord, HistoryRow, ParkedRecord } from './reconcile.js';
 
 export function admin(brokers: string[]): Admin {
-  return new Kafka({ clientId: 'chaos-observer', brokers, logLevel: logLevel.NOTHING, connectionTimeout: 3_000, requestTimeout: 10_000 }).admin();
+  return createKafkaClient({ clientId: 'chaos-observer', brokers, connectionTimeoutMs: 3_000, requestTimeoutMs: 10_000 }).admin();
 }
 
 export async function lagOf(a: Admin, groupId: string, topic: string): Promise<number> {
@@ -118,7 +118,7 @@ interface RawRecord {
   offset: number;
   key: string;
   value: Buffer | null;
-  headers: IHeaders;
+  headers: MessageHeaders;
 }
 
 /** Every record of the given topics, read from the beginning up to the end offsets seen now. */
@@ -131,7 +131,7 @@ async function readTopics(brokers: string[], a: Admin, topics: string[], clientI
     );
   const total = [...counts.values()].reduce((s, n) => s + n, 0);
   if (total === 0) return [];
-  const kafka = new Kafka({ clientId, brokers, logLevel: logLevel.NOTHING });
+  const kafka = createKafkaClient({ clientId, brokers });
   const consumer = kafka.consumer({ groupId: `${clientId}-${Date.now()}` });
   const out: RawRecord[] = [];
   await consumer.connect();

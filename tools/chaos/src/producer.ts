@@ -5,7 +5,7 @@
 // flight keeps the order per key, so a retried copy never lands after a newer revision.
 // Messages go out when due (load-plan.ts paceLoad: a steady pace, plus one tenant's burst above
 // its rate limit), stamped with the time of the send.
-import { Kafka, logLevel, type Message, type Producer } from 'kafkajs';
+import { createKafkaClient, type Message, type Producer } from '@ingest-mesh/kafka-client';
 
 export interface ProduceResult {
   acked: number;
@@ -28,15 +28,15 @@ export interface Scheduled {
  * offered rate by), a retry with the time of the retry.
  */
 export async function produceUnderChaos(brokers: string[], topic: string, messages: readonly Scheduled[], log: (line: string) => void): Promise<ProduceResult> {
-  const kafka = new Kafka({
+  const kafka = createKafkaClient({
     clientId: 'chaos-producer',
     brokers,
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: 3_000,
-    requestTimeout: 10_000,
-    retry: { retries: 2, initialRetryTime: 300, maxRetryTime: 2_000 },
+    connectionTimeoutMs: 3_000,
+    requestTimeoutMs: 10_000,
+    retries: 2,
+    initialRetryTimeMs: 300,
   });
-  let producer: Producer = kafka.producer({ allowAutoTopicCreation: false });
+  let producer: Producer = kafka.producer();
   await producer.connect();
   const started = Date.now();
   const tickMs = 50;
@@ -65,7 +65,7 @@ export async function produceUnderChaos(brokers: string[], topic: string, messag
         // A producer that lost its broker for long can stay disconnected: start a fresh one.
         if (retries % 10 === 0) {
           await producer.disconnect().catch(() => undefined);
-          producer = kafka.producer({ allowAutoTopicCreation: false });
+          producer = kafka.producer();
           await producer.connect().catch(() => undefined);
         }
         continue;

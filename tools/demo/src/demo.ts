@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { SchemaCatalog, SINK_RECORD_SUBJECT } from '@ingest-mesh/avro';
 import { endpointsFromEnv } from '@ingest-mesh/env-config';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { createKafkaClient } from '@ingest-mesh/kafka-client';
 import { demoRecords, type DemoRecord } from './records.js';
 import { observe, type Seen } from './observe.js';
 import { waitForPostgresRows, type ExpectedRow } from './postgres-rows.js';
@@ -20,7 +20,7 @@ const token = process.env.ROUTER_TOKEN_ACME;
 const run = randomUUID().slice(0, 6);
 const watched = ['sink.postgres', 'sink.search', 'dlq.ingest-router'];
 
-const kafka = new Kafka({ clientId: `demo-${run}`, brokers, logLevel: logLevel.NOTHING });
+const kafka = createKafkaClient({ clientId: `demo-${run}`, brokers });
 const registry = new SchemaRegistry({ host: endpoints.SCHEMA_REGISTRY_URL });
 const records = demoRecords(run);
 
@@ -30,7 +30,7 @@ const from = new Map<string, Map<number, string>>();
 for (const topic of watched) from.set(topic, new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, p.high])));
 await admin.disconnect();
 
-const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+const producer = kafka.producer();
 await producer.connect();
 await producer.send({ topic: 'ingest.raw', acks: -1, messages: records.filter((r) => r.via === 'raw').map((r) => ({ key: r.key, value: r.value })) });
 await producer.disconnect();

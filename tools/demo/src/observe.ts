@@ -1,6 +1,6 @@
 // Reads topics from given offsets and remembers, per key, where records with that key landed.
 import { randomUUID } from 'node:crypto';
-import type { Kafka } from 'kafkajs';
+import type { KafkaClient } from '@ingest-mesh/kafka-client';
 
 export interface Hit {
   topic: string;
@@ -11,7 +11,7 @@ export interface Hit {
 export type Seen = Map<string, Hit[]>;
 
 export async function observe(opts: {
-  kafka: Kafka;
+  kafka: KafkaClient;
   from: Map<string, Map<number, string>>;
   keys: Set<string>;
   timeoutMs: number;
@@ -21,7 +21,7 @@ export async function observe(opts: {
   const consumer = opts.kafka.consumer({ groupId: `demo-observer-${randomUUID()}` });
   await consumer.connect();
   await consumer.subscribe({ topics: [...opts.from.keys()], fromBeginning: false });
-  consumer.on(consumer.events.GROUP_JOIN, () => {
+  consumer.onGroupJoin(() => {
     for (const [topic, partitions] of opts.from) for (const [partition, offset] of partitions) consumer.seek({ topic, partition, offset });
   });
   await consumer.run({

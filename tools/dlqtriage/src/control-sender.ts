@@ -1,21 +1,21 @@
 // Publishes one signed dlq command on the control topic. Kafka and the registry are given a few
 // seconds: an operator at 3 a.m. wants "cannot reach Kafka" (exit 3), not a hang.
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { Kafka, logLevel } from 'kafkajs';
+import { createKafkaClient } from '@ingest-mesh/kafka-client';
 import { ControlCodec, newCommand, publishCommand, signCommand, type ControlCommand, type NewCommandInput } from '@ingest-mesh/control';
 import type { CliConfig } from './config.js';
 import { unreachable } from './exit-codes.js';
 
 export async function sendCommand(config: CliConfig, input: Omit<NewCommandInput, 'issuedBy'>): Promise<ControlCommand> {
   const cmd = signCommand(newCommand({ ...input, issuedBy: config.operator }), config.secret());
-  const kafka = new Kafka({
+  const kafka = createKafkaClient({
     clientId: `dlqtriage-${process.pid}`,
     brokers: config.brokers,
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: 3000,
-    retry: { retries: 2, initialRetryTime: 300 },
+    connectionTimeoutMs: 3000,
+    retries: 2,
+    initialRetryTimeMs: 300,
   });
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  const producer = kafka.producer();
   try {
     await producer.connect();
   } catch (err) {

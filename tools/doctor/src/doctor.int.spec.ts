@@ -8,7 +8,7 @@ import path from 'node:path';
 import { registerSchemas } from '@ingest-mesh/avro';
 import { freePort } from '@ingest-mesh/testing';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { createKafkaClient, type Admin } from '@ingest-mesh/kafka-client';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -73,7 +73,7 @@ function row(report: Report, area: string, name: string) {
 }
 
 beforeAll(async () => {
-  admin = new Kafka({ clientId: `doctor-int-${run}`, brokers: process.env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING }).admin();
+  admin = createKafkaClient({ clientId: `doctor-int-${run}`, brokers: process.env.KAFKA_BROKERS!.split(',') }).admin();
   await admin.connect();
   await admin.createTopics({
     waitForLeaders: true,

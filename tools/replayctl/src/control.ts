@@ -1,7 +1,7 @@
 // Sends one signed replay command and waits for the coordinator's recorded outcome.
 import { ControlCodec, newCommand, publishCommand, signCommand, type ControlCommandType } from '@ingest-mesh/control';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { createKafkaClient } from '@ingest-mesh/kafka-client';
 import type { CliEnv } from './env.js';
 import type { CommandView, ReplayReader } from './read.js';
 
@@ -23,8 +23,8 @@ export type Sender = (input: SendInput) => Promise<{ commandId: string; outcome:
 
 export function kafkaSender(env: CliEnv, reader: ReplayReader, secret: string): Sender {
   return async (input) => {
-    const kafka = new Kafka({ clientId: 'replayctl', brokers: env.KAFKA_BROKERS, logLevel: logLevel.NOTHING, retry: { retries: 3 } });
-    const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    const kafka = createKafkaClient({ clientId: 'replayctl', brokers: env.KAFKA_BROKERS, retries: 3 });
+    const producer = kafka.producer();
     const cmd = signCommand(newCommand({ type: input.type, target: { tenant: input.tenant ?? null }, args: input.args, issuedBy: input.issuedBy }), secret);
     try {
       await producer.connect();

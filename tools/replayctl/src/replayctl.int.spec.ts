@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { headerString, REDRIVE_HEADERS } from '@ingest-mesh/kafka-runtime';
 import { freePort, stackEndpoints, waitFor } from '@ingest-mesh/testing';
-import { Kafka, logLevel, Partitioners, type Admin, type KafkaMessage, type Message, type Producer } from 'kafkajs';
+import { createKafkaClient, type Admin, type KafkaMessage, type Message, type Producer } from '@ingest-mesh/kafka-client';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -34,7 +34,7 @@ const TO = new Date(T0 + 600_000).toISOString();
 const WINDOW = 24; // half A's, half B's: above the threshold below, so a plan needs approval
 const THRESHOLD = 10;
 
-const kafka = new Kafka({ clientId: `replayctl-int-${run}`, brokers: BROKERS, logLevel: logLevel.NOTHING });
+const kafka = createKafkaClient({ clientId: `replayctl-int-${run}`, brokers: BROKERS });
 const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
 let admin: Admin;
 let producer: Producer;
@@ -129,7 +129,7 @@ describe('replayctl against a replay-coordinator', () => {
       ].map((t) => ({ ...t, replicationFactor: -1 })),
       waitForLeaders: true,
     });
-    producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+    producer = kafka.producer();
     await producer.connect();
     // In timestamp order per partition, as offsets-by-timestamp expects.
     await producer.send({ topic: source, acks: -1, messages: Array.from({ length: 6 }, (_, i) => record(i, T0 - 60_000 + i, 'before')) });

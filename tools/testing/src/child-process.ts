@@ -1,7 +1,15 @@
 // For tests and tools that run the mesh's apps as processes of their own: stop one the way an
 // orchestrator does, and clean up the consumer groups a killed one leaves behind.
 import type { ChildProcess } from 'node:child_process';
-import type { Admin } from 'kafkajs';
+
+/**
+ * The two admin calls deleteGroupsByPrefix makes, as @ingest-mesh/kafka-client's Admin has them
+ * (not imported: kafka-client's own tests use this harness).
+ */
+export interface GroupAdmin {
+  listGroups(): Promise<{ groups: { groupId: string }[] }>;
+  deleteGroups(groupIds: string[]): Promise<void>;
+}
 
 /** `signal` (default SIGTERM: the app finishes and commits), then SIGKILL if it has not exited within graceMs. */
 export async function stopChild(child: ChildProcess, opts: { signal?: NodeJS.Signals; graceMs?: number } = {}): Promise<void> {
@@ -18,7 +26,7 @@ export async function stopChild(child: ChildProcess, opts: { signal?: NodeJS.Sig
  * its groups until its session times out (the broker refuses to delete a non-empty group), so
  * refused deletions are retried every 2 s for up to timeoutMs.
  */
-export async function deleteGroupsByPrefix(admin: Admin, prefixes: readonly string[], timeoutMs = 45_000): Promise<void> {
+export async function deleteGroupsByPrefix(admin: GroupAdmin, prefixes: readonly string[], timeoutMs = 45_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => prefixes.some((p) => g.startsWith(p)));

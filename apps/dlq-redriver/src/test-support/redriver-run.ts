@@ -6,7 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { stackEndpoints, stopChild } from '@ingest-mesh/testing';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
+import { createKafkaClient, type Admin, type Consumer, type KafkaMessage, type Producer } from '@ingest-mesh/kafka-client';
 import pg from 'pg';
 import { DlqPublisher, type MeshApp } from '@ingest-mesh/kafka-runtime';
 import { classify, ConnectionError, type MeshError } from '@ingest-mesh/reason-codes';
@@ -37,7 +37,7 @@ export class RedriverRun {
   readonly tenantA = `acme-${this.run}`;
   readonly tenantB = `globex-${this.run}`;
   readonly secrets = { MESH_ADMIN_TOKEN: `admin-${randomBytes(16).toString('hex')}`, MESH_CONTROL_SECRET: `control-${randomBytes(24).toString('hex')}` };
-  readonly kafka = new Kafka({ clientId: `dlq-int-${this.run}`, brokers: BROKERS, logLevel: logLevel.NOTHING });
+  readonly kafka = createKafkaClient({ clientId: `dlq-int-${this.run}`, brokers: BROKERS });
   readonly registry = new SchemaRegistry({ host: REGISTRY_URL });
   readonly pool = new pg.Pool({ connectionString: DATABASE_URL, max: 3 });
   readonly events: MeshEvent[] = [];
@@ -59,7 +59,7 @@ export class RedriverRun {
     this.admin = this.kafka.admin();
     await this.admin.connect();
     await this.admin.createTopics({ topics: [...this.topics].map((topic) => ({ topic, numPartitions: 3, replicationFactor: -1 })), waitForLeaders: true });
-    this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+    this.producer = this.kafka.producer();
     await this.producer.connect();
     await this.follow(this.eventsTopic, async (m) => {
       if (m.value) this.events.push(await decodeMeshEvent(this.registry, m.value));

@@ -7,7 +7,7 @@ import { registerSchemas, SchemaCatalog } from '@ingest-mesh/avro';
 import { DLQ_HEADERS, headerString, type MeshApp } from '@ingest-mesh/kafka-runtime';
 import { stackEndpoints, waitFor } from '@ingest-mesh/testing';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type IHeaders, type KafkaMessage, type Producer } from 'kafkajs';
+import { createKafkaClient, type Admin, type Consumer, type KafkaClient, type KafkaMessage, type Message, type Producer } from '@ingest-mesh/kafka-client';
 import { loadRouterEnv } from '../config.js';
 import { startRouter } from '../router-app.js';
 import { parseRouterConfig } from '../router-config.js';
@@ -46,7 +46,7 @@ export class TopicTail {
     readonly groupId: string,
   ) {}
 
-  static async start(kafka: Kafka, admin: Admin, opts: { groupId: string; fromBeginning: string[]; fromEnd?: string[] }): Promise<TopicTail> {
+  static async start(kafka: KafkaClient, admin: Admin, opts: { groupId: string; fromBeginning: string[]; fromEnd?: string[] }): Promise<TopicTail> {
     for (const topic of opts.fromEnd ?? []) {
       const ends = await admin.fetchTopicOffsets(topic);
       await admin.setOffsets({ groupId: opts.groupId, topic, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
@@ -153,7 +153,7 @@ export class RouterRun {
   };
   /** Named in the config, never set: initech has no webhook token. */
   readonly missingTokenEnv = `ROUTER_TOKEN_INITECH_${this.run.toUpperCase()}`;
-  readonly kafka = new Kafka({ clientId: `router-int-${this.run}`, brokers: BROKERS, logLevel: logLevel.NOTHING });
+  readonly kafka = createKafkaClient({ clientId: `router-int-${this.run}`, brokers: BROKERS });
   readonly registry = new SchemaRegistry({ host: REGISTRY_URL });
   /** The test's own catalog, to decode what the router wrote. */
   readonly catalog = new SchemaCatalog({ registry: this.registry, refreshMs: 1000 });
@@ -228,7 +228,7 @@ export class RouterRun {
     });
     this.app = await startRouter(env, { config: this.config(), groupId: this.groupId });
     this.groups.push(`${this.groupId}.control.${this.app.instanceId}`);
-    this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+    this.producer = this.kafka.producer();
     await this.producer.connect();
     // The app created its topics (source, sinks, DLQ); read them from here on.
     const tailGroup = `router-int-tail-${this.run}`;
@@ -238,7 +238,7 @@ export class RouterRun {
   }
 
   /** Writes raw records to the run's source topic, as any producer would. */
-  async send(messages: { key?: string; value: Buffer | string | null; headers?: IHeaders }[]): Promise<void> {
+  async send(messages: { key?: string; value: Buffer | string | null; headers?: Message['headers'] }[]): Promise<void> {
     await this.producer.send({ topic: this.sourceTopic, acks: -1, messages });
   }
 

@@ -1,8 +1,7 @@
 // Operator CLI: publish, remove or list route overrides on mesh.routes. Routers apply them live.
 //   node --conditions=@ingest-mesh/source --import tsx apps/ingest-router/src/tools/set-route.ts \
 //     --tenant acme --entity-type order --sinks postgres,search
-import { createKafka, type KafkaLogger } from '@ingest-mesh/kafka-runtime';
-import { Partitioners } from 'kafkajs';
+import { createKafkaClient, type KafkaLogger } from '@ingest-mesh/kafka-client';
 import { RouteOverridesListener, ensureRoutesTopic } from '../route-overrides.js';
 import { RouteTable, encodeRouteOverride } from '../routes.js';
 import { SET_ROUTE_USAGE, UsageError, parseSetRouteArgs, type SetRouteCommand } from './set-route-args.js';
@@ -15,7 +14,7 @@ const quiet: KafkaLogger = {
 };
 
 async function run(cmd: Exclude<SetRouteCommand, { action: 'help' }>): Promise<void> {
-  const kafka = createKafka({ clientId: 'set-route', brokers: cmd.brokers, logger: quiet });
+  const kafka = createKafkaClient({ clientId: 'set-route', brokers: cmd.brokers, logger: quiet });
   if (cmd.action === 'list') {
     const table = new RouteTable({ entityTypes: {}, tenantOverrides: {} });
     const listener = new RouteOverridesListener({ kafka, table, logger: quiet, topic: cmd.topic, groupIdPrefix: 'set-route-list', idleCatchUpMs: 3000 });
@@ -34,7 +33,7 @@ async function run(cmd: Exclude<SetRouteCommand, { action: 'help' }>): Promise<v
   } finally {
     await admin.disconnect();
   }
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer();
   await producer.connect();
   try {
     const value = cmd.action === 'set' ? encodeRouteOverride(cmd.override) : null;

@@ -1,11 +1,11 @@
-// The webhook mounted on the runtime's HTTP server, producing with a real kafkajs producer to a
+// The webhook mounted on the runtime's HTTP server, producing with a real Kafka producer to a
 // topic of its own: a 202 means the records are in Kafka, keyed and with their headers.
 import { randomUUID } from 'node:crypto';
 import { TokenBucket } from '@ingest-mesh/backpressure';
 import { startHttpServer, type RunningHttpServer } from '@ingest-mesh/kafka-runtime';
 import { parseTraceparent } from '@ingest-mesh/telemetry';
 import { stackEndpoints } from '@ingest-mesh/testing';
-import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
+import { createKafkaClient, type Admin, type Consumer, type KafkaMessage, type Producer } from '@ingest-mesh/kafka-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenDigest } from './auth.js';
 import { kafkaProduce } from './kafka-produce.js';
@@ -21,7 +21,7 @@ const groupId = `webhook-int-${run}`;
 const TOKEN = `acme-token-${run}`;
 
 describe('webhook → Kafka on the real stack', () => {
-  const kafka = new Kafka({ clientId: 'webhook-int', brokers, logLevel: logLevel.NOTHING, retry: { retries: 3, initialRetryTime: 100 } });
+  const kafka = createKafkaClient({ clientId: 'webhook-int', brokers, retries: 3, initialRetryTimeMs: 100 });
   let admin: Admin;
   let producer: Producer;
   let consumer: Consumer | undefined;
@@ -31,7 +31,7 @@ describe('webhook → Kafka on the real stack', () => {
     admin = kafka.admin();
     await admin.connect();
     expect(await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 1 }], waitForLeaders: true })).toBe(true);
-    producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    producer = kafka.producer();
     await producer.connect();
     const webhook = createWebhook({
       tenants: new Map([['acme', { tokenSha256: tokenDigest(TOKEN), bucket: new TokenBucket({ ratePerSec: 100, burst: 100 }) }]]),
@@ -90,7 +90,7 @@ describe('webhook → Kafka on the real stack', () => {
 
     consumer = kafka.consumer({ groupId });
     await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
     const messages: KafkaMessage[] = [];
     await consumer.run({
       eachMessage: async ({ message }) => {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { deleteGroupsByPrefix, keepOutput, stackEndpoints, stopChild } from '@ingest-mesh/testing';
 import { ControlCodec, newCommand, publishCommand, signCommand, type ControlCommandType } from '@ingest-mesh/control';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { Kafka, logLevel, Partitioners, type Admin, type KafkaMessage, type Message, type Producer } from 'kafkajs';
+import { createKafkaClient, type Admin, type KafkaMessage, type Message, type Producer } from '@ingest-mesh/kafka-client';
 import pg from 'pg';
 
 const endpoints = stackEndpoints();
@@ -32,7 +32,7 @@ export class ReplayHarness {
   readonly controlTopic = `test.mesh.control.replay.${this.run}`;
   readonly groupPrefix = `test.replay.${this.run}`;
   readonly secrets = { MESH_ADMIN_TOKEN: `admin-${randomBytes(16).toString('hex')}`, MESH_CONTROL_SECRET: `control-${randomBytes(24).toString('hex')}` };
-  readonly kafka = new Kafka({ clientId: `replay-int-${this.run}`, brokers: BROKERS, logLevel: logLevel.NOTHING });
+  readonly kafka = createKafkaClient({ clientId: `replay-int-${this.run}`, brokers: BROKERS });
   readonly registry = new SchemaRegistry({ host: REGISTRY_URL });
   readonly codec = new ControlCodec(this.registry);
   readonly pool = new pg.Pool({ connectionString: DATABASE_URL, max: 3 });
@@ -50,7 +50,7 @@ export class ReplayHarness {
     this.pool.on('error', () => undefined);
     this.admin = this.kafka.admin();
     await this.admin.connect();
-    this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+    this.producer = this.kafka.producer();
     await this.producer.connect();
     await this.createTopics([this.controlTopic], 1);
   }

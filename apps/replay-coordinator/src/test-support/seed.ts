@@ -2,17 +2,17 @@
 // tenant A's, for trying replayctl by hand and for the throughput figures in the README:
 //   node --conditions=@ingest-mesh/source --import tsx apps/replay-coordinator/src/test-support/seed.ts <topic> <N> <tenantA> <tenantB>
 import { brokerList, endpointsFromEnv } from '@ingest-mesh/env-config';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { createKafkaClient } from '@ingest-mesh/kafka-client';
 
 const [topic, count = '1000', a = 'acme', b = 'globex'] = process.argv.slice(2);
 if (!topic) throw new Error('usage: seed.ts <topic> <N> <tenantA> <tenantB>');
-const kafka = new Kafka({ clientId: 'replay-seed', brokers: brokerList(endpointsFromEnv().KAFKA_BROKERS), logLevel: logLevel.NOTHING });
+const kafka = createKafkaClient({ clientId: 'replay-seed', brokers: brokerList(endpointsFromEnv().KAFKA_BROKERS) });
 const admin = kafka.admin();
 await admin.connect();
 if (!(await admin.listTopics()).includes(topic))
   await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: -1 }], waitForLeaders: true });
 await admin.disconnect();
-const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+const producer = kafka.producer();
 await producer.connect();
 const n = Number(count);
 for (let i = 0; i < n; i += 1000) {

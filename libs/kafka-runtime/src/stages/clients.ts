@@ -1,13 +1,12 @@
 // Stage "clients": everything an app talks to, connected once — logger, telemetry, Kafka (admin,
 // idempotent producer), the schema registry, the mesh.events publisher, the DLQ publisher and,
 // for apps that dedupe, the Redis idempotency store. Closing is the reverse, in shutdown.
-import { Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
+import { createKafkaClient, type Admin, type KafkaClient, type Producer } from '@ingest-mesh/kafka-client';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { createRedisClient, RedisIdempotencyStore, waitUntilReady } from '@ingest-mesh/idempotency';
 import { createLogger, EventPublisher, startTelemetry, type Logger, type MeshMetrics, type Telemetry } from '@ingest-mesh/telemetry';
 import type { RuntimeEnv } from '../config.js';
 import { DlqPublisher } from '../dlq-publisher.js';
-import { createKafka } from '../kafka-client.js';
 import { ensureTopics, type TopicSpec } from '../topics.js';
 
 /** max.message.bytes of topics that must carry oversized records to the DLQ (8 MiB). */
@@ -18,7 +17,7 @@ export interface Clients {
   logger: Logger;
   telemetry: Telemetry;
   metrics: MeshMetrics;
-  kafka: Kafka;
+  kafka: KafkaClient;
   admin: Admin;
   producer: Producer;
   registry: SchemaRegistry;
@@ -40,14 +39,9 @@ export async function connectClients(opts: ClientsOptions): Promise<Clients> {
   const { app, env, instanceId } = opts;
   const logger = createLogger({ app, level: env.LOG_LEVEL });
   const telemetry = await startTelemetry({ app, logger });
-  const kafka = createKafka({ clientId: instanceId, brokers: env.KAFKA_BROKERS, logger });
+  const kafka = createKafkaClient({ kind: env.MESH_KAFKA_CLIENT, clientId: instanceId, brokers: env.KAFKA_BROKERS, logger });
   const admin = kafka.admin();
-  const producer = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 5,
-    allowAutoTopicCreation: false,
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5 });
   const registry = new SchemaRegistry({ host: env.SCHEMA_REGISTRY_URL });
   const dlq = new DlqPublisher({ producer, app });
 

@@ -2,7 +2,7 @@
 // the app's group. An app without source topics (the replay-coordinator) has none; topics can be
 // added at run time (the dlq-redriver's new DLQ topics) by restarting the consumer alone — the
 // HTTP server, the control listener and the clients stay up.
-import type { Consumer } from 'kafkajs';
+import type { Consumer } from '@ingest-mesh/kafka-client';
 import type { RuntimeEnv } from '../config.js';
 import { BatchProcessor } from '../batch-processor.js';
 import { ConsumerLoop } from '../consumer-loop.js';
@@ -63,19 +63,18 @@ export function createConsumerStage(opts: ConsumerStageOptions, clients: Clients
     // Keep the wait short: idle fetches return sooner, so shutdown and pause take effect quickly.
     consumer = clients.kafka.consumer({
       groupId: opts.groupId,
-      allowAutoTopicCreation: false,
       sessionTimeout: 30_000,
       heartbeatInterval: 3000,
       minBytes: env.MESH_FETCH_MIN_BYTES,
       maxWaitTimeInMs: env.MESH_FETCH_MAX_WAIT_MS,
       maxBytesPerPartition: env.MESH_FETCH_MAX_BYTES_PER_PARTITION,
     });
-    consumer.on(consumer.events.GROUP_JOIN, () => {
+    consumer.onGroupJoin(() => {
       joined = true;
     });
-    consumer.on(consumer.events.CRASH, (e) => {
+    consumer.onCrash(({ error, restart }) => {
       joined = false;
-      logger.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
+      logger.error({ err: error, restart }, 'consumer crashed');
     });
     loop = new ConsumerLoop({
       consumer,

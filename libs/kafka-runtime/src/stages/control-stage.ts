@@ -1,7 +1,7 @@
 // Stage "control": signed commands on mesh.control, read by a group of this instance's own
 // (every instance sees every command). Runtime commands (drain, resume, pause, brownout) act on
 // the backpressure state; the app's scopes (dlq, replay) reach its onControl.
-import type { Consumer } from 'kafkajs';
+import type { Consumer } from '@ingest-mesh/kafka-client';
 import { ControlCodec, ReplayGuard, type CommandScope, type ControlCommand } from '@ingest-mesh/control';
 import type { RuntimeEnv } from '../config.js';
 import { ControlListener, type ControlVerdict } from '../control-listener.js';
@@ -48,7 +48,6 @@ export function createControlStage(opts: ControlStageOptions, clients: Clients):
   const { logger, events } = clients;
   const consumer: Consumer = clients.kafka.consumer({
     groupId: `${opts.groupId}.control.${clients.instanceId}`,
-    allowAutoTopicCreation: false,
     maxWaitTimeInMs: 500,
   });
   const report = (verdict: ControlVerdict) => {

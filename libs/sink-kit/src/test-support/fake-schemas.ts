@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { frame, parseSchema, type AvroType } from '@ingest-mesh/avro';
 import type { InboundRecord } from '@ingest-mesh/kafka-runtime';
 import { SchemaDriftError } from '@ingest-mesh/reason-codes';
-import type { KafkaMessage } from 'kafkajs';
+import type { KafkaMessage } from '@ingest-mesh/kafka-client';
 import type { WriterSchemas } from '../decode.js';
 import { customerEntity, sinkRecordOf, type SinkRecordFields } from '../testing/sink-records.js';
 

@@ -8,7 +8,7 @@ import { registerSchemas, SchemaCatalog } from '@ingest-mesh/avro';
 import { brokerList, endpointsFromEnv, parseEnv } from '@ingest-mesh/env-config';
 import { DLQ_HEADERS, headerString, runtimeEnvShape, type RuntimeEnv } from '@ingest-mesh/kafka-runtime';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
+import { createKafkaClient, type Admin, type Consumer, type KafkaMessage, type Producer } from '@ingest-mesh/kafka-client';
 import { SinkRecordFactory } from './sink-records.js';
 
 const endpoints = endpointsFromEnv();
@@ -42,7 +42,7 @@ export class SinkStackRun {
   readonly controlTopic: string;
   readonly dlqTopic: string;
   readonly tenant: string;
-  readonly kafka = new Kafka({ clientId: `sink-int-${this.run}`, brokers: BROKERS, logLevel: logLevel.NOTHING });
+  readonly kafka = createKafkaClient({ clientId: `sink-int-${this.run}`, brokers: BROKERS });
   readonly registry = new SchemaRegistry({ host: REGISTRY_URL });
   readonly catalog = new SchemaCatalog({ registry: this.registry });
   readonly records: SinkRecordFactory;
@@ -103,7 +103,7 @@ export class SinkStackRun {
     });
     // A shared DLQ (dlq.sink-postgres) outlives the run: only the run's own topics are removed.
     this.cleanUp({ topics: [this.topic, this.controlTopic, ...dlqTopics.filter((t) => t.endsWith(this.run))], groups: [`mesh.${this.app}`] });
-    this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+    this.producer = this.kafka.producer();
     await this.producer.connect();
     const tailGroup = `sink-int-${this.run}-dlq`;
     this.cleanUp({ groups: [tailGroup] });

@@ -1,5 +1,5 @@
 // Broker reachable, then every expected topic with its partitions and cleanup policy.
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { createKafkaClient, type Admin } from '@ingest-mesh/kafka-client';
 import { expectedTopics, judgeTopic, type MeshTopicNames, type TopicState } from './topics.js';
 import { fail, pass, reason, skip, withTimeout, type CheckRow } from './types.js';
 
@@ -13,12 +13,12 @@ export interface KafkaCheckOptions {
 
 export async function checkKafka(opts: KafkaCheckOptions): Promise<CheckRow[]> {
   const wanted = expectedTopics(opts.apps, opts.minPartitions, opts.topics);
-  const admin = new Kafka({
+  const admin = createKafkaClient({
     clientId: 'mesh-doctor',
     brokers: opts.brokers,
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: Math.min(opts.timeoutMs, 3000),
-    retry: { retries: 1, initialRetryTime: 200 },
+    connectionTimeoutMs: Math.min(opts.timeoutMs, 3000),
+    retries: 1,
+    initialRetryTimeMs: 200,
   }).admin();
   const where = opts.brokers.join(',');
   try {
@@ -50,12 +50,7 @@ async function topicStates(admin: Admin, topics: string[]): Promise<Map<string, 
   const out = new Map<string, TopicState>();
   if (present.length === 0) return out;
   const meta = await admin.fetchTopicMetadata({ topics: present });
-  // ConfigResourceTypes.TOPIC = 2
-  const configs = await admin.describeConfigs({
-    resources: present.map((name) => ({ type: 2, name, configNames: ['cleanup.policy'] })),
-    includeSynonyms: false,
-  });
-  const byTopic = new Map(configs.resources.map((r) => [r.resourceName, Object.fromEntries(r.configEntries.map((e) => [e.configName, e.configValue]))]));
+  const byTopic = await admin.describeTopicConfigs(present, ['cleanup.policy']);
   for (const t of meta.topics) out.set(t.name, { partitions: t.partitions.length, configs: byTopic.get(t.name) ?? {} });
   return out;
 }

@@ -26,7 +26,7 @@ class FakeAdmin {
   async listGroups() {
     return { groups: this.groups.map((groupId) => ({ groupId, protocolType: 'consumer' })) };
   }
-  async fetchOffsets({ groupId }: { groupId: string }) {
+  async fetchGroupOffsets(groupId: string) {
     return (this.committed[groupId] ?? []).map((t) => ({ ...t, partitions: t.partitions.map((p) => ({ ...p, metadata: null })) }));
   }
   async fetchTopicOffsets(topic: string) {

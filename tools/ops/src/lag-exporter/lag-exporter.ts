@@ -3,7 +3,7 @@
 // ingest_consumer_lag_records / ingest_consumer_lag_seconds with app="mesh-lag-exporter".
 // An app reports its own group's lag only while it runs; this keeps reporting when it is down.
 import type { MeshMetrics } from '@ingest-mesh/telemetry';
-import type { Admin } from 'kafkajs';
+import type { Admin } from '@ingest-mesh/kafka-client';
 import { watchedGroups, type GroupFilter } from './group-filter.js';
 import { OffsetHistory } from './offset-history.js';
 
@@ -16,7 +16,7 @@ export interface PartitionLag {
 }
 
 export interface LagExporterOptions {
-  admin: Pick<Admin, 'listGroups' | 'fetchOffsets' | 'fetchTopicOffsets'>;
+  admin: Pick<Admin, 'listGroups' | 'fetchGroupOffsets' | 'fetchTopicOffsets'>;
   metrics: Pick<MeshMetrics, 'consumerLag' | 'removeConsumerLag'>;
   filter: GroupFilter;
   historyMs: number;
@@ -43,7 +43,7 @@ export class LagExporter {
     const ends = new Map<string, Map<number, { low: bigint; high: bigint }>>();
     const out: PartitionLag[] = [];
     for (const group of groups) {
-      for (const { topic, partitions } of await this.opts.admin.fetchOffsets({ groupId: group })) {
+      for (const { topic, partitions } of await this.opts.admin.fetchGroupOffsets(group)) {
         let topicEnds = ends.get(topic);
         if (!topicEnds) {
           topicEnds = await this.topicEnds(topic, now);

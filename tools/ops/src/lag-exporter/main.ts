@@ -4,7 +4,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger, startTelemetry } from '@ingest-mesh/telemetry';
-import { Kafka, logLevel } from 'kafkajs';
+import { createKafkaClient } from '@ingest-mesh/kafka-client';
 import { loadLagExporterEnv } from './config.js';
 import { LagExporter } from './lag-exporter.js';
 
@@ -13,7 +13,7 @@ export const APP = 'mesh-lag-exporter';
 const config = loadLagExporterEnv();
 const logger = createLogger({ app: APP, level: config.LOG_LEVEL });
 const telemetry = await startTelemetry({ app: APP, version: process.env.npm_package_version ?? 'unknown', logger });
-const admin = new Kafka({ clientId: APP, brokers: config.KAFKA_BROKERS, logLevel: logLevel.NOTHING }).admin();
+const admin = createKafkaClient({ clientId: APP, brokers: config.KAFKA_BROKERS }).admin();
 await admin.connect();
 const exporter = new LagExporter({
   admin,

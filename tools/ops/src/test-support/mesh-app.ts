@@ -7,7 +7,7 @@ import { registerSchemas, SchemaCatalog } from '@ingest-mesh/avro';
 import { SinkRecordFactory } from '@ingest-mesh/sink-kit/testing';
 import { freePort, waitFor } from '@ingest-mesh/testing';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkajs';
+import { createKafkaClient, type Admin, type Producer } from '@ingest-mesh/kafka-client';
 import pg from 'pg';
 import { REPO_ROOT } from '../tools.js';
 import type { Child, Children } from './processes.js';
@@ -42,11 +42,11 @@ export class MeshAppRun {
   }
 
   async start(extraEnv: Record<string, string> = {}): Promise<void> {
-    const kafka = new Kafka({ clientId: `ops-int-${this.run}`, brokers: process.env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING });
+    const kafka = createKafkaClient({ clientId: `ops-int-${this.run}`, brokers: process.env.KAFKA_BROKERS!.split(',') });
     this.admin = kafka.admin();
     await this.admin.connect();
     await this.admin.createTopics({ waitForLeaders: true, topics: [{ topic: this.topic, numPartitions: 3, replicationFactor: -1 }] });
-    this.producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+    this.producer = kafka.producer();
     await this.producer.connect();
     const registry = new SchemaRegistry({ host: process.env.SCHEMA_REGISTRY_URL! });
     await registerSchemas(registry);
