@@ -7,7 +7,7 @@ import { ControlCodec, newCommand, publishCommand, signCommand, type ControlComm
 import { decodeMeshEvent, type MeshEvent } from '@ingest-mesh/telemetry';
 import { parseEnv } from '@ingest-mesh/env-config';
 import { stackEndpoints, waitFor } from '@ingest-mesh/testing';
-import { createKafkaClient, type Consumer, type Producer } from '@ingest-mesh/kafka-client';
+import { createKafkaClient, kafkaClientKind, type Consumer, type Producer } from '@ingest-mesh/kafka-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runtimeEnvShape } from './config.js';
 import { startMeshApp, type MeshApp } from './mesh-app.js';
@@ -30,7 +30,8 @@ let producer: Producer;
 let eventsConsumer: Consumer;
 let base: string;
 
-const detailed = async () => (await (await fetch(`${base}/health/detailed`)).json()) as { backpressure: { state: string; sampleRate: number } };
+const detailed = async () =>
+  (await (await fetch(`${base}/health/detailed`)).json()) as { kafkaClient: string; backpressure: { state: string; sampleRate: number } };
 const stateIs = (state: string) => waitFor(`state ${state}`, async () => ((await detailed()).backpressure.state === state ? true : undefined));
 
 async function command(type: ControlCommandType, signWith = secret, args: Record<string, string> = {}) {
@@ -80,6 +81,10 @@ afterAll(async () => {
 }, 60_000);
 
 describe('control commands', () => {
+  it('reports the Kafka adapter MESH_KAFKA_CLIENT chose in /health/detailed', async () => {
+    expect((await detailed()).kafkaClient).toBe(kafkaClientKind());
+  });
+
   it('applies signed drain, brownout and resume meant for this app', async () => {
     await command('drain');
     await stateIs('drain');

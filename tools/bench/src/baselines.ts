@@ -1,5 +1,5 @@
 // The baselines every figure is stated against, measured in the same run on the same machine:
-// - passthrough: a bare kafkajs consumer → producer (eachBatch, one produce per batch, commit
+// - passthrough: a bare consumer → producer on the Kafka port (the adapter MESH_KAFKA_CLIENT names) (eachBatch, one produce per batch, commit
 //   after the produce) copying the router's input topic: the ceiling of any Kafka-to-Kafka app.
 // - COPY: the sink's rows loaded into a table of the same shape with PostgreSQL's COPY (psql
 //   \copy from a CSV file): the ceiling of any way of getting rows into PostgreSQL.

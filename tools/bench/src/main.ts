@@ -2,7 +2,7 @@
 // the run (topics, groups, schema, index prefix) and removed afterwards. Phases, one at a time
 // so each app gets the machine to itself:
 //   1. the load (planned from a seed) is produced to the run's raw topic;
-//   2. baseline: a bare kafkajs passthrough drains it;          → router records/s vs. passthrough
+//   2. baseline: a bare passthrough on the Kafka port drains it;          → router records/s vs. passthrough
 //   3. ingest-router drains it (dedupe on) to two sink topics;
 //   4. sink-postgres drains its topic;  baseline: COPY of as many rows  → rows/s vs. COPY
 //   5. sink-search drains its topic;                                     → docs/s
@@ -20,7 +20,7 @@ import path from 'node:path';
 import { registerSchemas, SchemaCatalog } from '@ingest-mesh/avro';
 import { freePort, REPO_ROOT, spawnRouter } from '@ingest-mesh/testing';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { createKafkaClient, type Producer } from '@ingest-mesh/kafka-client';
+import { createKafkaClient, kafkaClientKind, type Producer } from '@ingest-mesh/kafka-client';
 import pg from 'pg';
 import { spawnApp, stopApp, track, waitReady, type AppProcess } from './apps.js';
 import { copyCustomers, passthrough } from './baselines.js';
@@ -51,7 +51,9 @@ try {
 }
 
 const run = randomBytes(4).toString('hex');
-const kafka = createKafkaClient({ clientId: `bench-${run}`, brokers: env.brokers });
+/** The Kafka adapter of the apps and of this bench's own clients (MESH_KAFKA_CLIENT). */
+const KAFKA_CLIENT = kafkaClientKind();
+const kafka = createKafkaClient({ kind: KAFKA_CLIENT, clientId: `bench-${run}`, brokers: env.brokers });
 const admin = kafka.admin();
 const registry = new SchemaRegistry({ host: env.registry });
 const catalog = new SchemaCatalog({ registry });
@@ -85,7 +87,7 @@ try {
   const pool = new pg.Pool({ connectionString: env.database, max: 2 });
   await pool.query(`CREATE SCHEMA "${schema}"`);
   log(
-    `run ${run}, seed ${opts.seed} (repeat with --seed ${opts.seed}): ${opts.records} records of ~${opts.size} B, ${opts.format}, ${opts.tenants} tenants, ${opts.dupPct} % duplicates, ${opts.badPct} % bad`,
+    `run ${run}, Kafka client ${KAFKA_CLIENT}, seed ${opts.seed} (repeat with --seed ${opts.seed}): ${opts.records} records of ~${opts.size} B, ${opts.format}, ${opts.tenants} tenants, ${opts.dupPct} % duplicates, ${opts.badPct} % bad`,
   );
 
   // The shipped tenant limits: every bench tenant and A get the first shipped tenant's, B the second's.
@@ -138,7 +140,7 @@ try {
   log(`produced ${messages.length} records in ${producedMs} ms (${Math.round(perSecond(messages.length, producedMs))}/s)`);
 
   // 2. Baseline: the bare passthrough over the same topic.
-  const base = await phase('baseline: kafkajs passthrough', { bench: process.pid }, () =>
+  const base = await phase(`baseline: ${KAFKA_CLIENT} passthrough`, { bench: process.pid }, () =>
     passthrough(kafka, admin, rawTopic, topics.passthrough, groups.passthrough),
   );
 
@@ -168,7 +170,7 @@ try {
     what: 'ingest-router throughput (1 process, dedupe on)',
     value: perSecond(routed.count, routed.ms),
     unit: 'records/s',
-    baseline: { name: 'kafkajs passthrough', value: base.perSec },
+    baseline: { name: `${KAFKA_CLIENT} passthrough`, value: base.perSec },
     target: { value: 20_000, atLeast: true },
     note: `${opts.format}, ~${opts.size} B; a backlog of ${opts.tenants} tenants offered at ≤ ${backlogPeak} per ${windowMs / 1000} s each (burst ${limit.burst}): ${parkedBacklog} parked`,
   });
@@ -265,7 +267,7 @@ try {
   const profiles = opts.profile ? readProfiles(profileDir, pidOf) : [];
   const usageRows = [...usage].map(([name, u]) => `| ${name} | ${u.cpuCores.toFixed(2)} | ${Math.round(u.maxRssMb)} |`);
   const md = [
-    `# Bench ${new Date().toISOString()} (run ${run}, seed ${opts.seed})`,
+    `# Bench ${new Date().toISOString()} (run ${run}, Kafka client ${KAFKA_CLIENT}, seed ${opts.seed})`,
     '',
     `${opts.records} records of ~${opts.size} B (${opts.format}; ${kinds.good} good, ${kinds.dup} duplicates, ${kinds.bad} bad), ${opts.tenants} tenants, ${opts.partitions} partitions; the whole stack and the apps on this machine (${(await import('node:os')).cpus().length} cores).`,
     '',
@@ -273,7 +275,7 @@ try {
     '',
     markdownTable(rows),
     '',
-    `Baselines measured in the same run: kafkajs passthrough ${Math.round(base.perSec)} records/s (${base.count} records in ${base.ms} ms); COPY ${Math.round(copy.perSec)} rows/s (${copy.count} rows in ${copy.ms} ms).`,
+    `Baselines measured in the same run: ${KAFKA_CLIENT} passthrough ${Math.round(base.perSec)} records/s (${base.count} records in ${base.ms} ms); COPY ${Math.round(copy.perSec)} rows/s (${copy.count} rows in ${copy.ms} ms).`,
     '',
     '| process (phase) | CPU (cores) | max RSS (MB) |',
     '|---|---:|---:|',

@@ -1,4 +1,5 @@
-// `npm run chaos -- --short` as CI runs it: a stack of its own (never the shared one), one kill of
+// `npm run chaos -- --short` as CI runs it, once per Kafka adapter (MESH_KAFKA_CLIENT: every app,
+// and the chaos tool's own clients, on that adapter): a stack of its own, one kill of
 // each app and one outage each of Kafka, PostgreSQL and Redis under load, one tenant offered a
 // burst above its shipped rate limit (parked on the router's slow lane, drained later), then the
 // reconciliation.
@@ -6,6 +7,7 @@
 // (npm run chaos -- --seed N --short), the faults, and the identities affected.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { KAFKA_CLIENT_KINDS } from '@ingest-mesh/kafka-client';
 import { REPO_ROOT } from '@ingest-mesh/testing';
 import { describe, expect, it } from 'vitest';
 
@@ -26,10 +28,11 @@ interface ChaosSummary {
   rateFindings: number;
 }
 
-function runChaos(args: string[]): Promise<{ code: number | null; output: string }> {
+function runChaos(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--conditions=@ingest-mesh/source', '--import', 'tsx', path.join(REPO_ROOT, 'tools/chaos/src/main.ts'), ...args], {
       cwd: REPO_ROOT,
+      env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -40,9 +43,9 @@ function runChaos(args: string[]): Promise<{ code: number | null; output: string
   });
 }
 
-describe('chaos --short', () => {
+describe.each(KAFKA_CLIENT_KINDS)('chaos --short with MESH_KAFKA_CLIENT=%s', (kind) => {
   it('under kills, outages and a tenant over its rate, every record ends at its latest revision in the table, the history and the index exactly once, or in the DLQ with a reason', async () => {
-    const { code, output } = await runChaos(['--short', '--drain', '150']);
+    const { code, output } = await runChaos(['--short', '--drain', '150'], { MESH_KAFKA_CLIENT: kind });
     const line = output.split('\n').find((l) => l.startsWith('chaos-summary: '));
     expect(line, output).toBeDefined();
     console.log(line); // the seed and the counts, in the test log, for the record

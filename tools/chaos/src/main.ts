@@ -8,8 +8,9 @@
 //   4. wait (bounded by --drain) until every consumer group has caught up and the slow lane is
 //      drained; reconcile (records still waiting on the slow lane count as waiting, not lost);
 //   5. print the summary and the seed, write dist/chaos/<time>.json, tear everything down.
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { kafkaClientKind } from '@ingest-mesh/kafka-client';
 import { registerSchemas } from '@ingest-mesh/avro';
 import { freePort, REPO_ROOT } from '@ingest-mesh/testing';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
@@ -40,6 +41,7 @@ const outDir = path.join(REPO_ROOT, 'dist/chaos');
 const log = (line: string) => console.log(`[chaos ${new Date().toISOString().slice(11, 19)}] ${line}`);
 const replay = `--seed ${opts.seed}${opts.short ? ' --short' : ''} --duration ${opts.durationSec} --ids ${opts.ids} --revisions ${opts.revisions}`;
 log(`seed ${opts.seed} (replay: npm run chaos -- ${replay})`);
+log(`Kafka client of every app and of this run: ${kafkaClientKind()} (MESH_KAFKA_CLIENT)`);
 
 const schedule = planSchedule({ seed: opts.seed, durationMs: opts.durationSec * 1000, short: opts.short });
 // Two tenants with the shipped limits (acme's, globex's): chaos-t0 is offered a burst at several
@@ -180,8 +182,9 @@ process.exit(failure === undefined && summary?.ok === true ? 0 : 1);
 async function shutdown(): Promise<void> {
   await Promise.all([...apps.values()].map((app) => app.stop()));
   // A failed run keeps its evidence: the logs of the stack and of every app start, next to the report.
-  if (failure !== undefined || summary?.ok === false)
-    cpSync(path.join(stack.home, 'logs'), path.join(outDir, `${stamp}-logs`), { recursive: true, force: true });
+  // (A run that failed before the stack started has no logs: the failure itself is the evidence.)
+  const logs = path.join(stack.home, 'logs');
+  if ((failure !== undefined || summary?.ok === false) && existsSync(logs)) cpSync(logs, path.join(outDir, `${stamp}-logs`), { recursive: true, force: true });
   await stack.destroy(opts.keep);
 }
 
@@ -231,7 +234,7 @@ function report(): void {
   if (failure !== undefined) console.log(`\nchaos run failed: ${failure}`);
   if (failed) console.log(`logs of the stack and the apps: dist/chaos/${stamp}-logs (apps/<name>.log)`);
   if (opts.keep) console.log(`chaos stack home kept: ${stack.home}`);
-  console.log(`seed ${opts.seed} — replay: npm run chaos -- ${replay}`);
+  console.log(`seed ${opts.seed} — replay: MESH_KAFKA_CLIENT=${kafkaClientKind()} npm run chaos -- ${replay}`);
   console.log(`written to ${path.relative(REPO_ROOT, file)} (${Math.round((Date.now() - runStarted) / 1000)} s)`);
   console.log(
     `chaos-summary: ${JSON.stringify({ ok: failure === undefined && summary?.ok === true, seed: opts.seed, ...(summary ? { sent: summary.sent, ids: summary.ids, applied: summary.applied, deduplicated: summary.deduplicated, deadLettered: summary.deadLettered, parked: summary.parked, waiting: summary.waiting, waitingRecords: summary.waitingRecords, lost: summary.lost, doubled: summary.doubled, historyGaps: summary.historyGaps, unexplainedDlq: summary.unexplainedDlq, rateFindings: summary.rateFindings.length } : {}) })}`,

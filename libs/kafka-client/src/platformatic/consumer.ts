@@ -14,7 +14,7 @@
 // buffering. With our own loop the cursor of a partition is the single truth: a partition with a
 // batch in a handler is not fetched, and when the handler returns its cursor moves to the last
 // resolved offset + 1 (or stays at the batch's first record), which the next fetch starts from.
-import { Admin as PltAdmin, Consumer as PltConsumer, type BaseOptions } from '@platformatic/kafka';
+import { Admin as PltAdmin, ConnectionPool, Consumer as PltConsumer, type BaseOptions } from '@platformatic/kafka';
 import { KafkaPortUsageError } from '../errors.js';
 import type { Consumer, ConsumerOptions, KafkaLogger, RunOptions, TopicPartitionOffset } from '../port.js';
 import { retryWait } from './options.js';
@@ -93,10 +93,18 @@ export function consumerOf(ctx: ConsumerContext, options: ConsumerOptions): Cons
     run: async (run: RunOptions) => {
       if (runner) throw new KafkaPortUsageError('the consumer is already running');
       if (topics.size === 0) throw new KafkaPortUsageError('subscribe to a topic before running the consumer');
+      // Fetches long-poll on connections of their own (see FetchSettings.connectionPool).
+      const fetchPool = new ConnectionPool(ctx.base.clientId, ctx.base);
       const current = new Runner({
         client,
         group,
-        fetch: { maxWaitTime: o.maxWaitTimeInMs, minBytes: o.minBytes, maxBytes: o.maxBytes, maxBytesPerPartition: o.maxBytesPerPartition },
+        fetch: {
+          connectionPool: fetchPool,
+          maxWaitTime: o.maxWaitTimeInMs,
+          minBytes: o.minBytes,
+          maxBytes: o.maxBytes,
+          maxBytesPerPartition: o.maxBytesPerPartition,
+        },
         topics,
         pauses,
         run,

@@ -1,7 +1,7 @@
 // One fetch round: the wanted partitions, each from its own next offset, in one Fetch request per
 // leader broker (the requests to different brokers run in parallel). Records come back as the
 // port's messages; partitions whose offset left the log are reported for a reset instead.
-import { findErrorBy, protocolErrors, type ClusterMetadata, type Consumer as PltConsumer } from '@platformatic/kafka';
+import { findErrorBy, protocolErrors, type ClusterMetadata, type ConnectionPool, type Consumer as PltConsumer } from '@platformatic/kafka';
 import type { KafkaMessage } from '../port.js';
 import type { PartitionCursor } from './partition-cursor.js';
 import { messagesOf } from './records.js';
@@ -10,6 +10,13 @@ import { messagesOf } from './records.js';
 type FetchResponse = Awaited<ReturnType<PltConsumer['fetch']>>;
 
 export interface FetchSettings {
+  /**
+   * The connections fetches go over, apart from the client's own: a broker answers one connection's
+   * requests in order, so a fetch waiting up to maxWaitTime for data would hold back the commits,
+   * heartbeats and metadata queued behind it (the client's MessagesStream keeps a pool of its own
+   * for the same reason).
+   */
+  connectionPool?: ConnectionPool;
   maxWaitTime: number;
   minBytes: number;
   maxBytes: number;
@@ -70,8 +77,8 @@ export async function fetchRound(client: PltConsumer, wants: FetchWant[], settin
   return round;
 }
 
-function fetchLimits({ maxWaitTime, minBytes, maxBytes }: FetchSettings) {
-  return { maxWaitTime, minBytes, maxBytes };
+function fetchLimits({ connectionPool, maxWaitTime, minBytes, maxBytes }: FetchSettings) {
+  return { maxWaitTime, minBytes, maxBytes, ...(connectionPool ? { connectionPool } : {}) };
 }
 
 function requestOf(metadata: ClusterMetadata, wants: FetchWant[], settings: FetchSettings) {

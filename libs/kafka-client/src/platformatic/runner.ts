@@ -102,6 +102,7 @@ export class Runner {
     );
     client.off('error', this.onClientError);
     client.topics.untrackAll(...this.opts.topics.keys());
+    await this.opts.fetch.connectionPool?.close().catch((error: unknown) => this.opts.logger?.warn({ err: error }, 'closing the fetch connections failed'));
   }
 
   /** Fetching of the partition continues from `offset` (after the rebalance, if one is under way). */

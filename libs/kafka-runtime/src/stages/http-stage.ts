@@ -29,6 +29,7 @@ export function startHttpStage(opts: HttpStageOptions, clients: Clients): Promis
     detailed: async () => ({
       app: opts.app,
       instance: clients.instanceId,
+      kafkaClient: clients.kafka.kind,
       group: opts.groupId,
       topics: consumer.topics,
       ready: surface.ready(),
