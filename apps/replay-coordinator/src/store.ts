@@ -2,6 +2,7 @@
 // the command ledger. Parameterised SQL only; identifiers go through qualifiedName.
 import type pg from 'pg';
 import { qualifiedName } from '@ingest-mesh/pg-kit';
+import type { PlanRequest } from './plan-args.js';
 import type { PartitionWindow } from './window.js';
 
 export type PlanStatus = 'planned' | 'running' | 'paused' | 'blocked' | 'completed' | 'cancelled' | 'failed';
@@ -109,18 +110,7 @@ export class ReplayStore {
 
   async insertPlan(
     db: Queryable,
-    p: {
-      id: string;
-      tenant: string;
-      sources: string[];
-      target: string | undefined;
-      from: Date;
-      to: Date;
-      throttle: number;
-      estimate: number;
-      approval: Approval;
-      createdBy: string;
-    },
+    p: Omit<PlanRequest, 'planId'> & { id: string; estimate: number; approval: Approval; createdBy: string },
     windows: readonly PartitionWindow[],
   ): Promise<void> {
     await db.query(

@@ -15,6 +15,7 @@ import { createRedisClient, dedupeKey, RedisIdempotencyStore, waitUntilReady } f
 import { stackEndpoints, waitFor } from '@ingest-mesh/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DLQ_HEADERS, headerString } from './headers.js';
+import type { Entry } from '../test-app/ledger-app.js';
 
 const endpoints = stackEndpoints();
 const brokers = endpoints.KAFKA_BROKERS.split(',');
@@ -34,14 +35,6 @@ const crashMarker = path.join(scratch, 'crashed');
 const kafka = createKafkaClient({ clientId: `runtime-int-${run}`, brokers });
 const admin = kafka.admin();
 const db = new pg.Client({ connectionString: databaseUrl });
-
-interface Entry {
-  tenant: string;
-  id: string;
-  revision: number;
-  fail?: 'fatal' | 'transient' | 'always';
-  failTimes?: number;
-}
 
 // 240 entries over 3 partitions: plain ones, 8 fatal, 8 transient (fail twice), 2 that always
 // fail, 6 sent twice, and 4 messages that are not JSON.

@@ -10,7 +10,8 @@ import { endpointsFromEnv } from '@ingest-mesh/env-config';
 import { ConnectionError, InvalidPayloadError, ValidationError } from '@ingest-mesh/reason-codes';
 import { runMeshApp, type InboundRecord, type RecordOutcome } from '../src/index.js';
 
-interface Entry {
+/** One ledger record as the test produces it (runtime.int.spec.ts builds them). */
+export interface Entry {
   tenant: string;
   id: string;
   revision: number;

@@ -156,11 +156,6 @@ export class SinkStackRun {
     for (const g of more.groups ?? []) this.groups.add(g);
   }
 
-  /** The run's consumer groups (for a harness that deletes them its own way). */
-  get consumerGroups(): string[] {
-    return [...this.groups];
-  }
-
   async stop(): Promise<void> {
     await this.dlqConsumer?.disconnect().catch(() => undefined);
     await this.producer?.disconnect().catch(() => undefined);
