@@ -15,7 +15,7 @@ import {
   type SettledRecord,
 } from '@ingest-mesh/kafka-runtime';
 import { classify, InvalidPayloadError, SchemaDriftError, UnknownRouteError, UnknownTenantError, type ValidationError } from '@ingest-mesh/reason-codes';
-import { childTraceparent, traceparentFromHeaders } from '@ingest-mesh/telemetry';
+import { traceparentFromHeaders, UNTRACED, type TraceScope } from '@ingest-mesh/telemetry';
 import type { KafkaMessage, Message, MessageHeaders, Producer } from '@ingest-mesh/kafka-client';
 import type { Envelope } from './envelope.js';
 import { assertRecordSize, parseJsonEnvelope, TOMBSTONE_PROBLEM } from './envelope.js';
@@ -115,13 +115,13 @@ export class RouterPipeline implements RecordHandler {
     return metaOf(e);
   }
 
-  async handle(records: readonly InboundRecord[], _ctx: HandleContext): Promise<RecordOutcome[]> {
+  async handle(records: readonly InboundRecord[], ctx: HandleContext): Promise<RecordOutcome[]> {
     // A round is one partition of one topic: the fast lane (source) or the slow lane.
-    return records[0]?.topic === this.opts.deferredTopic ? this.drain(records) : this.admit(records);
+    return records[0]?.topic === this.opts.deferredTopic ? this.drain(records, ctx.trace) : this.admit(records, ctx.trace);
   }
 
   /** Fast lane: each record is routed now, or parked on the slow lane when its tenant is over its rate. */
-  private async admit(records: readonly InboundRecord[]): Promise<RecordOutcome[]> {
+  private async admit(records: readonly InboundRecord[], trace: TraceScope): Promise<RecordOutcome[]> {
     const outcomes: RecordOutcome[] = new Array<RecordOutcome>(records.length);
     const known: { n: number; e: Envelope }[] = [];
     for (const [n, record] of records.entries()) {
@@ -139,7 +139,7 @@ export class RouterPipeline implements RecordHandler {
     } catch {
       return waitForLedger(records); // nothing decided, nothing sent
     }
-    const round = new RoundOutput();
+    const round = new RoundOutput(trace);
     const parked: LaneEntry[] = [];
     for (const [i, { n, e }] of known.entries()) {
       const decision = decisions[i]!;
@@ -160,10 +160,10 @@ export class RouterPipeline implements RecordHandler {
   }
 
   /** Slow lane: records go on, in order, as the tenant's spare rate allows; the rest waits (partition paused). */
-  private async drain(records: readonly InboundRecord[]): Promise<RecordOutcome[]> {
+  private async drain(records: readonly InboundRecord[], trace: TraceScope): Promise<RecordOutcome[]> {
     if (this.opts.holdSlowLane?.()) return records.map(() => ({ status: 'later', retryInMs: HOLD_MS }));
     const outcomes: RecordOutcome[] = [];
-    const round = new RoundOutput();
+    const round = new RoundOutput(trace);
     for (const record of records) {
       try {
         const e = await this.knownTenantEnvelope(record);
@@ -192,7 +192,7 @@ export class RouterPipeline implements RecordHandler {
 
   /** Brownout: low-priority records wait on the slow lane, bytes unchanged, their keys marked waiting. */
   async defer(records: readonly InboundRecord[]): Promise<void> {
-    const round = new RoundOutput();
+    const round = new RoundOutput(UNTRACED); // parked bytes and headers go on unchanged
     const parked: LaneEntry[] = [];
     for (const record of records) {
       this.park(round, parked, record.message, this.envelopes.get(record.message), 'brownout');
@@ -210,7 +210,7 @@ export class RouterPipeline implements RecordHandler {
   /** Routes one record into the round's output; a failure is that record's outcome. */
   private async routeInto(round: RoundOutput, e: Envelope, record: InboundRecord): Promise<RecordOutcome> {
     try {
-      for (const [topic, message] of await this.route(e, record.message)) round.add(topic, message);
+      for (const [topic, message] of await this.route(e, record.message, round.trace)) round.add(topic, message);
       round.routed.push(e);
       return { status: 'done', effect: 'written' };
     } catch (error) {
@@ -259,7 +259,7 @@ export class RouterPipeline implements RecordHandler {
     return e;
   }
 
-  private async route(e: Envelope, original: KafkaMessage): Promise<[string, Message][]> {
+  private async route(e: Envelope, original: KafkaMessage, trace: TraceScope): Promise<[string, Message][]> {
     const reader = await this.opts.catalog.latest(e.entityType); // UNKNOWN_ENTITY_TYPE when no subject
     let payload: Buffer | null = null;
     if (e.op === 'upsert') {
@@ -274,7 +274,7 @@ export class RouterPipeline implements RecordHandler {
         `no route sends entity type "${e.entityType}" of tenant "${e.tenant}" to a sink (router config entityTypes, or an override on mesh.routes)`,
       );
     }
-    const headers = forwardHeaders(original.headers, e.traceparent);
+    const headers = forwardHeaders(original.headers, e.traceparent, trace);
     const record: SinkRecord = {
       tenant: e.tenant,
       source: e.source,
@@ -304,12 +304,12 @@ export class RouterPipeline implements RecordHandler {
 
 /**
  * Keeps the producer's headers (and x-mesh-deferred-reason, which tells the sinks a record waited)
- * without the lane's own bookkeeping, and continues its trace (a child span of the incoming one).
+ * without the lane's own bookkeeping, and continues its trace from the round's span (TraceScope).
  */
-function forwardHeaders(headers: MessageHeaders | undefined, envelopeTraceparent: string | undefined): MessageHeaders {
+function forwardHeaders(headers: MessageHeaders | undefined, envelopeTraceparent: string | undefined, trace: TraceScope): MessageHeaders {
   const parent = traceparentFromHeaders(headers ?? {}) ?? envelopeTraceparent;
   const kept = Object.entries(headers ?? {}).filter(([name]) => !name.startsWith(LANE_HEADER_PREFIX));
-  return { ...Object.fromEntries(kept), traceparent: childTraceparent(parent) };
+  return { ...Object.fromEntries(kept), traceparent: trace.continueFrom(parent) };
 }
 
 /** A parked record's lane entry; its member is its dedupe key, the same however often it is parked. */
@@ -332,6 +332,7 @@ function waitForLedger(records: readonly InboundRecord[]): RecordOutcome[] {
 /** A round's output: sink messages by topic, parked messages, and the envelopes routed. */
 class RoundOutput {
   private readonly byTopic = new Map<string, Message[]>();
+  constructor(readonly trace: TraceScope) {}
   private readonly parked: Message[] = [];
   readonly routed: Envelope[] = [];
 

@@ -114,6 +114,7 @@ async function buildRouter(env: RouterEnv, config: RouterConfig, ctx: AppContext
     backpressure: ctx.backpressure,
     openapi: webhookOpenApi,
     onProduceError: (err, c) => ctx.logger.warn({ err, ...c }, 'webhook produce failed; answered 503'),
+    tracing: ctx.tracing,
   });
 
   return {

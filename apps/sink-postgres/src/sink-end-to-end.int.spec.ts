@@ -6,7 +6,7 @@ import { rmSync } from 'node:fs';
 import { DLQ_HEADERS, headerString } from '@ingest-mesh/kafka-runtime';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, spawnRouter, waitFor, type RouterProcess } from '@ingest-mesh/testing';
+import { freePort, routerReady, spawnRouter, stopRouter, waitFor, type RouterProcess } from '@ingest-mesh/testing';
 import { SinkPgRun } from './test-support/sink-pg-run.js';
 
 const AT = '2025-03-01T12:00:00.000Z';
@@ -35,18 +35,11 @@ describe('ingest.raw → ingest-router → sink-postgres → rows', () => {
     r.cleanUp({ topics: router.topics });
     r.addGroupPrefix(router.groupId);
     await r.startInProcess();
-    await waitFor(
-      'the router to be ready',
-      async () => ((await fetch(`http://127.0.0.1:${router.port}/health/ready`).catch(() => undefined))?.status === 200 ? true : undefined),
-      90_000,
-    ).catch((err: Error) => {
-      throw new Error(`${err.message}\n${(router.child.output ?? []).join('')}`);
-    });
+    await routerReady(router);
   }, 240_000);
 
   afterAll(async () => {
-    router?.child.kill('SIGTERM');
-    await new Promise((resolve) => (router?.child.exitCode === null ? router.child.once('exit', resolve) : resolve(undefined)));
+    await stopRouter(router);
     await r.stop();
     if (router) rmSync(router.configFile, { force: true });
     // The router's route listener group of this run (ingest-router-routes-<uuid>), now empty.

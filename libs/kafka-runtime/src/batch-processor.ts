@@ -8,8 +8,9 @@ import type { BackpressureController } from '@ingest-mesh/backpressure';
 import { dedupeKey, type IdempotencyStore } from '@ingest-mesh/idempotency';
 import { classify, InternalError, type Classification, type ReasonCode } from '@ingest-mesh/reason-codes';
 import { abortableSleep, retry, retryDelay, type RetryPolicy } from '@ingest-mesh/retry';
+import { UNTRACED, type TraceScope } from '@ingest-mesh/telemetry';
 import type { DeadLetter } from './dlq-publisher.js';
-import type { InboundRecord, RecordHandler, RecordMeta } from './handler.js';
+import type { HandleContext, InboundRecord, RecordHandler, RecordMeta } from './handler.js';
 
 export interface ProcessorMetrics {
   records(outcome: 'written' | 'skipped' | 'duplicate' | 'dlq' | 'deferred', n?: number): void;
@@ -53,6 +54,8 @@ export interface ProcessContext {
    * partition for `ms` before the rest comes again. Without it, process() waits `ms` in place.
    */
   pause?(ms: number): void;
+  /** The round's span, handed to the handler (untraced when absent). */
+  trace?: TraceScope;
 }
 
 type Final = 'written' | 'skipped' | 'duplicate' | 'deferred' | 'dlq';
@@ -245,7 +248,7 @@ export class BatchProcessor {
     const todo = suffix.slice(0, limit).filter((i) => i.final === undefined);
     if (todo.length > 0) {
       const attempt = Math.max(...todo.map((i) => i.attempts)) + 1;
-      const outcomes = await this.runHandler(todo, { signal: ctx.signal, heartbeat: ctx.heartbeat, attempt });
+      const outcomes = await this.runHandler(todo, { signal: ctx.signal, heartbeat: ctx.heartbeat, attempt, trace: ctx.trace ?? UNTRACED });
       todo.forEach((item, n) => {
         const outcome = outcomes[n]!;
         item.laterMs = undefined;
@@ -274,7 +277,7 @@ export class BatchProcessor {
     return inFlightAt === -1 ? undefined : inFlightAt;
   }
 
-  private async runHandler(todo: Item[], ctx: { signal: AbortSignal; heartbeat(): Promise<void>; attempt: number }) {
+  private async runHandler(todo: Item[], ctx: HandleContext) {
     const started = this.now();
     try {
       const outcomes = await this.opts.handler.handle(

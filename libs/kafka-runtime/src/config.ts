@@ -3,6 +3,7 @@
 // expected, before anything connects). The endpoint defaults are env-config's, defined once.
 import { endpointEnv, env } from '@ingest-mesh/env-config';
 import { KAFKA_CLIENT_KINDS } from '@ingest-mesh/kafka-client';
+import { tracingEnvShape } from '@ingest-mesh/telemetry';
 import type { z } from 'zod';
 
 // Re-exported for code that imports the helpers from the runtime: mesh-app.ts (./config.js),
@@ -45,6 +46,8 @@ export const runtimeEnvShape = {
   MESH_SHUTDOWN_DEADLINE_MS: env.int(1000, 600_000, 30_000),
   MESH_LAG_INTERVAL_MS: env.int(1000, 3_600_000, 15_000),
   LOG_LEVEL: env.oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const, 'info'),
+  // Traces: the standard OTEL_* variables (libs/telemetry tracing-env.ts); off without an endpoint.
+  ...tracingEnvShape,
 };
 
 export type RuntimeEnv = z.infer<z.ZodObject<typeof runtimeEnvShape>>;

@@ -3,6 +3,8 @@
 // durably handled record, and fetching paused while backpressure says so.
 import type { Consumer, EachBatchPayload } from '@ingest-mesh/kafka-client';
 import type { BackpressureController, Semaphore } from '@ingest-mesh/backpressure';
+import { SpanKind, UNTRACED, type Tracing } from '@ingest-mesh/telemetry';
+import { TRACE_HEADERS, headerString } from './headers.js';
 import type { BatchProcessor } from './batch-processor.js';
 import type { InboundRecord } from './handler.js';
 import { splitRounds } from './rounds.js';
@@ -22,6 +24,9 @@ export interface ConsumerLoopOptions {
   signal: AbortSignal;
   lastRecordTime: Map<string, number>;
   circuitOpen(): boolean;
+  /** A span per round (OTel messaging "process"), continued from its records' traceparents. */
+  tracing: Tracing;
+  groupId: string;
   /** After each committed round: for the mesh.events batch stream. */
   onRound?(round: RoundSummary): void;
 }
@@ -81,7 +86,16 @@ export class ConsumerLoop {
         if (!payload.isRunning() || payload.isStale() || !this.opts.backpressure.shouldFetch()) return;
         const began = Date.now();
         let pauseMs: number | undefined;
-        const handled = await this.opts.processor.process(round, { signal: this.opts.signal, heartbeat: payload.heartbeat, pause: (ms) => (pauseMs = ms) });
+        const trace = this.roundScope(batch.topic, batch.partition, round);
+        let handled: number;
+        try {
+          handled = await this.opts.processor.process(round, { signal: this.opts.signal, heartbeat: payload.heartbeat, pause: (ms) => (pauseMs = ms), trace });
+        } catch (err) {
+          trace.end(err);
+          throw err;
+        }
+        trace.setAttributes({ 'mesh.round.handled': handled });
+        trace.end();
         if (handled > 0) await this.commit(payload, round.slice(0, handled));
         // The handler asked for the rest later: this partition waits, the others go on; the next
         // fetch starts after the last resolved offset, so the rest comes again.
@@ -102,6 +116,26 @@ export class ConsumerLoop {
     } finally {
       release();
     }
+  }
+
+  private roundScope(topic: string, partition: number, round: readonly InboundRecord[]) {
+    const { tracing, groupId } = this.opts;
+    if (!tracing.enabled) return UNTRACED;
+    return tracing.scope({
+      name: `process ${topic}`,
+      kind: SpanKind.CONSUMER,
+      parents: round.map((r) => headerString(r.message.headers, TRACE_HEADERS.traceparent)),
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.operation.type': 'process',
+        'messaging.operation.name': 'process',
+        'messaging.destination.name': topic,
+        'messaging.destination.partition.id': String(partition),
+        'messaging.consumer.group.name': groupId,
+        'messaging.batch.message_count': round.length,
+        'messaging.kafka.offset': Number(round[0]!.message.offset),
+      },
+    });
   }
 
   private pausePartition(payload: EachBatchPayload, ms: number): void {

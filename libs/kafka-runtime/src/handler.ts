@@ -2,6 +2,7 @@
 // and what became of it.
 import type { KafkaMessage } from '@ingest-mesh/kafka-client';
 import type { DedupeIdentity } from '@ingest-mesh/idempotency';
+import type { TraceScope } from '@ingest-mesh/telemetry';
 
 import type { Priority } from '@ingest-mesh/contracts';
 
@@ -41,6 +42,11 @@ export interface HandleContext {
   attempt: number;
   /** Keeps the consumer-group session alive during long work. */
   heartbeat(): Promise<void>;
+  /**
+   * The round's span (a no-op scope when tracing is off): records the handler produces carry
+   * `trace.continueFrom(their incoming traceparent)`; its writes are `trace.child(...)` spans.
+   */
+  trace: TraceScope;
 }
 
 export interface RecordHandler {

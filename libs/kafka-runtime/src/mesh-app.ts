@@ -8,7 +8,7 @@ import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { BackpressureController } from '@ingest-mesh/backpressure';
 import type { SinkCircuit } from '@ingest-mesh/circuit';
 import type { CommandScope, ControlCommand } from '@ingest-mesh/control';
-import type { EventPublisher, Logger, MeshMetrics } from '@ingest-mesh/telemetry';
+import type { EventPublisher, Logger, MeshMetrics, Tracing } from '@ingest-mesh/telemetry';
 import { parseEnv, runtimeEnvShape, type RuntimeEnv } from './config.js';
 import type { RecordHandler } from './handler.js';
 import type { HttpSurface } from './http-server.js';
@@ -35,6 +35,8 @@ export interface AppContext {
   metrics: MeshMetrics;
   /** The app's mesh.events publisher. */
   events: EventPublisher;
+  /** Spans of the app's own units of work (the router's webhook requests). */
+  tracing: Tracing;
   backpressure: BackpressureController;
   /**
    * Adds source topics: during build they join the consumer's first run; later only the consumer
@@ -141,6 +143,7 @@ export async function startMeshApp(opts: MeshAppOptions): Promise<MeshApp> {
       await closeClients(clients, flow.circuits);
       await http.close();
       await clients.telemetry.shutdown();
+      await clients.tracing.shutdown(); // exports the spans still queued
       clients.logger.info('stopped');
     })());
 
@@ -158,6 +161,7 @@ function contextOf(env: RuntimeEnv, c: Clients): Omit<AppContext, 'backpressure'
     logger: c.logger,
     metrics: c.metrics,
     events: c.events,
+    tracing: c.tracing,
   };
 }
 

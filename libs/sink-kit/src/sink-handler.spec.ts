@@ -5,6 +5,7 @@ import { CircuitOpenError, classify, ConnectionError, ConstraintViolationError, 
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SinkRecordDecoder } from './decode.js';
 import { SinkHandler, tenantOfKey } from './sink-handler.js';
+import { UNTRACED } from '@ingest-mesh/telemetry';
 import { FakeSchemas, IDS, inbound, sinkRecord } from './test-support/fake-schemas.js';
 import { MemorySink } from './test-support/memory-sink.js';
 
@@ -22,7 +23,7 @@ function setup(opts: { schemas?: FakeSchemas; resetTimeoutMs?: number } = {}) {
 }
 
 function context(signal = new AbortController().signal): HandleContext & { heartbeat: ReturnType<typeof vi.fn> } {
-  return { signal, attempt: 1, heartbeat: vi.fn(async () => undefined) };
+  return { signal, attempt: 1, heartbeat: vi.fn(async () => undefined), trace: UNTRACED };
 }
 
 const errorOf = (o: RecordOutcome | undefined) => (o as { error: unknown }).error;

@@ -7,6 +7,7 @@ import { parseEntityKey } from '@ingest-mesh/contracts';
 import type { HandleContext, InboundRecord, RecordHandler, RecordMeta, RecordOutcome } from '@ingest-mesh/kafka-runtime';
 import { CircuitOpenError, classify, OlderRevisionError } from '@ingest-mesh/reason-codes';
 import { abortableSleep } from '@ingest-mesh/retry';
+import { SpanKind } from '@ingest-mesh/telemetry';
 import type { SinkRecordDecoder } from './decode.js';
 import { toRecordOutcomes } from './outcomes.js';
 import type { Sink, SinkRecordIn } from './sink.js';
@@ -126,13 +127,22 @@ export class SinkHandler implements RecordHandler {
     const { sink, circuit } = this.opts;
     for (;;) {
       const started = this.now();
+      // One span per writeBatch call, inside the round's span.
+      const span = ctx.trace.child(
+        `write ${sink.name}`,
+        { 'mesh.sink': sink.name, 'mesh.sink.records': records.length, 'mesh.attempt': ctx.attempt },
+        SpanKind.CLIENT,
+      );
       try {
         const outcomes = await circuit.fire((signal) => sink.writeBatch(records, { signal: AbortSignal.any([signal, ctx.signal]) }));
         const mapped = toRecordOutcomes(sink.name, records, outcomes);
+        span.setAttributes({ 'mesh.sink.failed': mapped.filter((o) => o.status === 'failed').length });
+        span.end();
         const superseded = mapped.map((o, i) => waited[i] === true && o.status === 'failed' && o.error instanceof OlderRevisionError);
         this.count(mapped, started, superseded);
         return mapped.map((o, i) => (superseded[i] ? { status: 'done', effect: 'skipped' } : o));
       } catch (error) {
+        span.end(error);
         if (this.refusedByOpenCircuit(error) && !ctx.signal.aborted) {
           await this.waitWhileOpen(ctx);
           if (!ctx.signal.aborted) continue;

@@ -6,3 +6,6 @@ export * from './telemetry.js';
 export * from './traceparent.js';
 export * from './mesh-event.js';
 export * from './event-publisher.js';
+export * from './tracing/tracing-env.js';
+export * from './tracing/trace-scope.js';
+export * from './tracing/tracing.js';

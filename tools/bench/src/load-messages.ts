@@ -2,7 +2,7 @@
 // customer framed inside, as producers using the registry write) or JSON envelopes.
 import { RAW_ENVELOPE_SUBJECT, type SchemaCatalog } from '@ingest-mesh/avro';
 import type { Message } from '@ingest-mesh/kafka-client';
-import type { Planned } from './load-plan.js';
+import { seeded, type Planned } from './load-plan.js';
 
 export type Format = 'avro' | 'json';
 
@@ -56,6 +56,21 @@ export async function encodePlan(
     else out.push({ key: 'bench:bad', value: Buffer.alloc(p.bytes, 0x7e) }); // '~~~~': neither JSON nor framed Avro
   }
   return timestamps ? out.map((m, i) => ({ ...m, timestamp: String(timestamps[i]) })) : out;
+}
+
+/**
+ * The messages with a W3C traceparent each, as a producer whose SDK samples at `ratio` writes
+ * them: a fresh trace per record, flags 01 for about `ratio` of them (seeded, so repeatable).
+ */
+export function withTraceparents(messages: readonly Message[], ratio: number, seed: number): Message[] {
+  const random = seeded(seed);
+  const hex = (bytes: number) =>
+    Array.from({ length: bytes }, () =>
+      Math.floor(random() * 256)
+        .toString(16)
+        .padStart(2, '0'),
+    ).join('');
+  return messages.map((m) => ({ ...m, headers: { ...m.headers, traceparent: `00-${hex(16)}-${hex(8)}-${random() < ratio ? '01' : '00'}` } }));
 }
 
 /** A JSON envelope of a customer whose occurredAt is `now` (the send time: the latency phases). */

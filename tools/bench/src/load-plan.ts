@@ -85,3 +85,8 @@ export function tenantsOf(plan: readonly Planned[]): (string | undefined)[] {
     return undefined;
   });
 }
+
+/** The throughput phases' backlog of a run: --records records of the options' size, tenants and mix. */
+export function backlogPlan(o: Pick<LoadOptions, 'size' | 'tenants' | 'dupPct' | 'badPct' | 'seed'> & { records: number }, run: string): Planned[] {
+  return planLoad({ count: o.records, size: o.size, tenants: o.tenants, dupPct: o.dupPct, badPct: o.badPct, seed: o.seed, run, idPrefix: 'c' });
+}

@@ -3,7 +3,8 @@
 // so each app gets the machine to itself:
 //   1. the load (planned from a seed) is produced to the run's raw topic;
 //   2. baseline: a bare passthrough on the Kafka port drains it;          → router records/s vs. passthrough
-//   3. ingest-router drains it (dedupe on) to two sink topics;
+//   3. ingest-router drains it (dedupe on) to two sink topics; then a second router, tracing on at
+//      --trace-ratio, drains a backlog of its own (traced-router.ts)   → its records/s vs. the first;
 //   4. sink-postgres drains its topic;  baseline: COPY of as many rows  → rows/s vs. COPY
 //   5. sink-search drains its topic;                                     → docs/s
 //   6. steady load at --rate for --duration with all three running: produce → row latency;
@@ -27,13 +28,14 @@ import { copyCustomers, passthrough } from './baselines.js';
 import { hotspotsOfFile } from './cpu-profile.js';
 import { fairnessRows, type FairnessResult } from './fairness.js';
 import { countByTenant, endOffsetTotal, lagOf, measureDrain, produceAll, produceAtRate, waitCaughtUp } from './kafka-io.js';
-import { encodePlan, stampedJson } from './load-messages.js';
-import { backlogTimestamps, countKinds, paddedName, planLoad, tenantName, tenantsOf } from './load-plan.js';
+import { encodePlan, stampedJson, withTraceparents } from './load-messages.js';
+import { backlogPlan, backlogTimestamps, countKinds, paddedName, planLoad, tenantName, tenantsOf } from './load-plan.js';
 import { parseBenchOptions, USAGE, type BenchOptions } from './options.js';
 import { ProcSampler, type ProcUsage } from './proc-sampler.js';
 import { markdownTable, type Row } from './report.js';
 import { distribution, peakPerKey, perSecond } from './stats.js';
 import { readShippedLimits, SHIPPED_ROUTER_CONFIG, tenantsBelowLimit } from './tenant-limits.js';
+import { tracedRouterPhase } from './traced-router.js';
 
 const env = {
   brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
@@ -67,7 +69,7 @@ const profileDir = path.join(REPO_ROOT, 'dist/bench/profiles', run);
 /** With --profile every app writes a V8 CPU profile when it exits. */
 const nodeArgs = opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
 const apps: AppProcess[] = [];
-let routerConfigFile: string | undefined;
+const routerConfigFiles: string[] = [];
 const usage = new Map<string, ProcUsage>();
 const rows: Row[] = [];
 const log = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
@@ -106,21 +108,13 @@ try {
 
   // 1. The load, on the raw topic the router will read: a backlog, offered before the router
   //    starts at 80 % of each tenant's rate (its Kafka timestamps), so that draining it parks nothing.
-  const plan = planLoad({
-    count: opts.records,
-    size: opts.size,
-    tenants: opts.tenants,
-    dupPct: opts.dupPct,
-    badPct: opts.badPct,
-    seed: opts.seed,
-    run,
-    idPrefix: 'c',
-  });
+  const plan = backlogPlan(opts, run);
   const kinds = countKinds(plan);
   const backlogPerSec = opts.tenants * limit.ratePerSec * 0.8;
   const stamps = backlogTimestamps(plan.length, backlogPerSec, Date.now());
   const backlogPeak = Math.max(0, ...peakPerKey(tenantsOf(plan), stamps, windowMs).values());
-  const messages = await encodePlan(catalog, opts.format, plan, Date.now(), stamps);
+  // Each record carries a traceparent sampled at --trace-ratio, as producers with an SDK write them.
+  const messages = withTraceparents(await encodePlan(catalog, opts.format, plan, Date.now(), stamps), opts.traceRatio, opts.seed + 2);
   log(
     `backlog offered over ${Math.round(plan.length / backlogPerSec)} s of record time: at most ${backlogPeak} records of a tenant per ${windowMs / 1000} s (its burst ${limit.burst})`,
   );
@@ -160,7 +154,7 @@ try {
     env: { ...secrets, LOG_LEVEL: 'warn', ROUTER_LANE_SAMPLE_MS: '1000' },
     nodeArgs,
   });
-  routerConfigFile = spawned.configFile;
+  routerConfigFiles.push(spawned.configFile);
   const router = track('ingest-router', spawned.child, routerPort);
   apps.push(router);
   await waitReady(router);
@@ -174,6 +168,27 @@ try {
     target: { value: 20_000, atLeast: true },
     note: `${opts.format}, ~${opts.size} B; a backlog of ${opts.tenants} tenants offered at ≤ ${backlogPeak} per ${windowMs / 1000} s each (burst ${limit.burst}): ${parkedBacklog} parked`,
   });
+  if (opts.traceRatio > 0) {
+    rows.push(
+      await tracedRouterPhase({
+        run,
+        opts,
+        admin,
+        producer,
+        catalog,
+        stamps,
+        limits: limits(limit),
+        env: { ...secrets, LOG_LEVEL: 'warn' },
+        nodeArgs,
+        untracedPerSec: perSecond(routed.count, routed.ms),
+        started: (app, configFile) => {
+          apps.push(app);
+          routerConfigFiles.push(configFile);
+        },
+        phase,
+      }),
+    );
+  }
 
   // 4. sink-postgres drains its topic; then the COPY baseline with as many rows.
   const sinkEnv = { ...secrets, LOG_LEVEL: 'warn', MESH_CONTROL_TOPIC: `test.mesh.control.router.${run}` };
@@ -485,5 +500,5 @@ async function cleanUp(): Promise<void> {
   await pool.end();
   await fetch(`${env.search}/${indexPrefix}*`, { method: 'DELETE' }).catch(() => undefined);
   await fetch(`${env.search}/_index_template/${indexPrefix}*`, { method: 'DELETE' }).catch(() => undefined);
-  if (routerConfigFile) rmSync(routerConfigFile, { force: true });
+  for (const file of routerConfigFiles) rmSync(file, { force: true });
 }

@@ -16,6 +16,7 @@ describe('parseBenchOptions', () => {
       partitions: 4,
       seed: 7,
       profile: false,
+      traceRatio: 0.01,
     });
   });
 
@@ -44,6 +45,8 @@ describe('parseBenchOptions', () => {
       '--seed',
       '1',
       '--profile',
+      '--trace-ratio',
+      '0.5',
     ]);
     expect(o).toMatchObject({
       records: 5000,
@@ -58,6 +61,7 @@ describe('parseBenchOptions', () => {
       partitions: 2,
       seed: 1,
       profile: true,
+      traceRatio: 0.5,
     });
   });
 
@@ -65,6 +69,9 @@ describe('parseBenchOptions', () => {
     expect(() => parseBenchOptions(['--records', 'lots'])).toThrow('--records must be an integer from 1000');
     expect(() => parseBenchOptions(['--format', 'xml'])).toThrow('--format must be avro or json');
     expect(() => parseBenchOptions(['--fair-duration', '1'])).toThrow('--fair-duration must be an integer from 2');
+    expect(() => parseBenchOptions(['--trace-ratio', '2'])).toThrow('--trace-ratio must be a number from 0 to 1, got "2"');
+    expect(() => parseBenchOptions(['--trace-ratio', 'x'])).toThrow('--trace-ratio must be a number from 0 to 1');
+    expect(parseBenchOptions(['--trace-ratio', '0']).traceRatio).toBe(0);
     expect(() => parseBenchOptions(['--nope'])).toThrow();
   });
 });

@@ -17,11 +17,13 @@ export interface BenchOptions {
   seed: number;
   /** Run the apps with --cpu-prof and report where their time went. */
   profile: boolean;
+  /** The traced router phase's sampling ratio (0: no traced phase). */
+  traceRatio: number;
 }
 
 export const USAGE = `npm run bench -- [--records N] [--size BYTES] [--tenants N] [--dup PCT] [--bad PCT]
                     [--format avro|json] [--rate PER_SEC] [--duration SEC] [--fair-duration SEC]
-                    [--partitions N] [--seed N] [--profile]
+                    [--partitions N] [--seed N] [--profile] [--trace-ratio R]
   --records     records for the throughput phases (default 40000)
   --size        bytes per record, about (default 1024)
   --tenants     tenants the records are spread over (default 4)
@@ -33,7 +35,10 @@ export const USAGE = `npm run bench -- [--records N] [--size BYTES] [--tenants N
                 five times its rate for the first half of it (default 20)
   --partitions  partitions of the run's topics (default 4)
   --seed        of the load plan (default: random, printed)
-  --profile     run the apps with node --cpu-prof; the report lists each app's hotspots`;
+  --profile     run the apps with node --cpu-prof; the report lists each app's hotspots
+  --trace-ratio the router drains a second backlog with tracing on (OTLP to a local receiver,
+                parentbased_traceidratio at R, the records' traceparents sampled at R): its
+                cost against the untraced router of the same run; 0 skips it (default 0.01)`;
 
 export function parseBenchOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -51,10 +56,11 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       partitions: { type: 'string' },
       seed: { type: 'string' },
       profile: { type: 'boolean' },
+      'trace-ratio': { type: 'string' },
     },
     strict: true,
   });
-  const int = (name: Exclude<keyof typeof values, 'profile'>, fallback: number, min: number, max: number): number => {
+  const int = (name: Exclude<keyof typeof values, 'profile' | 'trace-ratio'>, fallback: number, min: number, max: number): number => {
     const raw = values[name];
     if (raw === undefined) return fallback;
     const n = Number(raw);
@@ -63,6 +69,10 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
   };
   const format = values.format ?? 'avro';
   if (format !== 'avro' && format !== 'json') throw new Error(`--format must be avro or json, got "${format}"`);
+  const traceRatio = Number(values['trace-ratio'] ?? 0.01);
+  if (values['trace-ratio'] !== undefined && (values['trace-ratio'].trim() === '' || !(traceRatio >= 0 && traceRatio <= 1))) {
+    throw new Error(`--trace-ratio must be a number from 0 to 1, got "${values['trace-ratio']}"`);
+  }
   const dupPct = int('dup', 5, 0, 50);
   const badPct = int('bad', 1, 0, 50);
   return {
@@ -78,5 +88,6 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     partitions: int('partitions', 4, 1, 256),
     seed: int('seed', Math.floor(Math.random() * 2 ** 31), 0, 2 ** 31),
     profile: values.profile ?? false,
+    traceRatio,
   };
 }

@@ -136,6 +136,21 @@ describe('the charts', () => {
     expect(token.stderr).toContain('env.MESH_ADMIN_TOKEN looks like a secret');
     const url = ws.helm(['template', 'rel', ws.chartDir('sink-postgres'), '--set', 'env.ARCHIVE_URL=postgres://u:pw@db/x'], { allowFail: true });
     expect(url.stderr).toContain('env.ARCHIVE_URL holds a URL with a password');
+    // The OTLP headers usually carry the collector's API key.
+    const headers = ws.helm(['template', 'rel', ws.chartDir('sink-postgres'), '--set', 'env.OTEL_EXPORTER_OTLP_HEADERS=api-key=k'], { allowFail: true });
+    expect(headers.stderr).toContain('env.OTEL_EXPORTER_OTLP_HEADERS looks like a secret');
+  });
+
+  it('export traces only when tracing.endpoint is set, sampled at 1 % by default', async () => {
+    expect((deployment('ingest-router').container.env ?? []).filter((e) => e.name.startsWith('OTEL_'))).toEqual([]);
+    const { manifests } = await ws.template('ingest-router', ['tracing.endpoint=http://otel-collector.observability:4318']);
+    const d = manifests.find((m) => m.kind === 'Deployment')!;
+    const container = (d.spec as { template: { spec: { containers: Container[] } } }).template.spec.containers[0]!;
+    expect((container.env ?? []).filter((e) => e.name.startsWith('OTEL_'))).toEqual([
+      { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: 'http://otel-collector.observability:4318' },
+      { name: 'OTEL_TRACES_SAMPLER', value: 'parentbased_traceidratio' },
+      { name: 'OTEL_TRACES_SAMPLER_ARG', value: '0.01' },
+    ]);
   });
 
   it('scale consumers on their group lag with KEDA (group mesh.<app>, the app topic), with a PDB and a ServiceMonitor', () => {

@@ -8,3 +8,4 @@ export * from './scratch-search.js';
 export * from './random.js';
 export * from './child-process.js';
 export * from './shipped-limits.js';
+export * from './otlp-receiver.js';

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { waitFor } from './wait.js';
 
 /** The repository root (tools/testing/src/../../..). */
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -56,4 +57,21 @@ export async function spawnRouter(opts: RouterProcessOptions): Promise<RouterPro
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return { child, port, sourceTopic, topics, groupId, configFile };
+}
+
+/** Waits until the router answers /health/ready with 200; the error carries what it printed. */
+export async function routerReady(router: RouterProcess, timeoutMs = 90_000): Promise<void> {
+  const url = `http://127.0.0.1:${router.port}/health/ready`;
+  await waitFor('the router to be ready', async () => ((await fetch(url).catch(() => undefined))?.status === 200 ? true : undefined), timeoutMs).catch(
+    (err: Error) => {
+      throw new Error(`${err.message}\n${((router.child as { output?: string[] }).output ?? []).join('')}`);
+    },
+  );
+}
+
+/** SIGTERM, then waits until it has exited. */
+export async function stopRouter(router: RouterProcess | undefined): Promise<void> {
+  if (!router) return;
+  router.child.kill('SIGTERM');
+  await new Promise((resolve) => (router.child.exitCode === null ? router.child.once('exit', resolve) : resolve(undefined)));
 }

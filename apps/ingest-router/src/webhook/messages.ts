@@ -1,6 +1,6 @@
 // Envelopes → the Kafka messages for ingest.raw: keyed tenant:entityType:id (every version of an
 // entity in one partition), the normalised JSON envelope as value, trace and provenance headers.
-import { childTraceparent, isValidTraceparent, TRACEPARENT_HEADER } from '@ingest-mesh/telemetry';
+import { isValidTraceparent, TRACEPARENT_HEADER, UNTRACED, type TraceScope } from '@ingest-mesh/telemetry';
 import type { Envelope } from '../envelope.js';
 
 export const INGEST_SOURCE_HEADER = 'x-mesh-ingest-source';
@@ -17,14 +17,20 @@ export function recordKey(e: Pick<Envelope, 'tenant' | 'entityType' | 'id'>): st
 }
 
 /**
- * One message per envelope. The traceparent is a new span of the record's own `traceparent`
- * when it has a valid one, else of the request's `traceparent` header, else a new root; the
- * value carries the same traceparent as the header.
+ * One message per envelope. The traceparent continues the record's own `traceparent` when it has
+ * a valid one, else the request's `traceparent` header, else starts a trace — through the
+ * request's span when tracing is on (TraceScope), as a child id when off; the value carries the
+ * same traceparent as the header.
  */
-export function toMessages(envelopes: readonly Envelope[], requestTraceparent: string | undefined, receivedAt: Date): WebhookMessage[] {
+export function toMessages(
+  envelopes: readonly Envelope[],
+  requestTraceparent: string | undefined,
+  receivedAt: Date,
+  trace: TraceScope = UNTRACED,
+): WebhookMessage[] {
   const received = receivedAt.toISOString();
   return envelopes.map((e) => {
-    const traceparent = childTraceparent(isValidTraceparent(e.traceparent) ? e.traceparent : requestTraceparent);
+    const traceparent = trace.continueFrom(isValidTraceparent(e.traceparent) ? e.traceparent : requestTraceparent);
     const value = {
       tenant: e.tenant,
       source: e.source,

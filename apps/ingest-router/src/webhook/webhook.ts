@@ -11,6 +11,7 @@
 // does not reveal which tenants exist.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TokenBucket } from '@ingest-mesh/backpressure';
+import { SpanKind, TRACING_OFF, UNTRACED, type TraceScope, type Tracing } from '@ingest-mesh/telemetry';
 import { tokenMatches, bearerToken } from './auth.js';
 import { readBody } from './body.js';
 import { ACCEPTED_CONTENT_TYPES, recordFormat } from './content-type.js';
@@ -43,6 +44,8 @@ export interface WebhookOptions {
   retryHintSeconds?: number;
   /** Told about every failed produce (the client gets a 503). */
   onProduceError?: (err: unknown, context: { tenant: string; entityType: string; records: number }) => void;
+  /** A span per request (HTTP server), continued from its traceparent header; off when absent. */
+  tracing?: Tracing;
 }
 
 export interface Webhook {
@@ -58,8 +61,19 @@ export function createWebhook(opts: WebhookOptions): Webhook {
   const now = opts.now ?? (() => new Date());
   const hint = String(opts.retryHintSeconds ?? DEFAULT_RETRY_HINT_SECONDS);
   const openapiText = JSON.stringify(opts.openapi);
+  const tracing = opts.tracing ?? TRACING_OFF;
 
-  async function ingest(req: IncomingMessage, res: ServerResponse, rawTenant: string, rawEntityType: string): Promise<void> {
+  function requestScope(req: IncomingMessage, path: string): TraceScope {
+    if (!tracing.enabled) return UNTRACED;
+    return tracing.scope({
+      name: `${req.method ?? 'POST'} /ingest/{tenant}/{entityType}`,
+      kind: SpanKind.SERVER,
+      parents: [requestTraceparent(req)],
+      attributes: { 'http.request.method': req.method ?? '', 'http.route': '/ingest/{tenant}/{entityType}', 'url.path': path },
+    });
+  }
+
+  async function ingest(req: IncomingMessage, res: ServerResponse, rawTenant: string, rawEntityType: string, trace: TraceScope): Promise<void> {
     const reply = (status: number, body: unknown, headers?: Record<string, string>): void => sendJson(req, res, status, body, headers);
     if (req.method !== 'POST') return reply(405, { error: 'use POST' }, { allow: 'POST' });
     const tenant = decodeSegment(rawTenant);
@@ -116,8 +130,8 @@ export function createWebhook(opts: WebhookOptions): Webhook {
       return reply(429, { error: `rate limit of tenant ${tenant} reached for ${n} records` }, { 'retry-after': retryAfterSeconds(wait) });
     }
 
-    const traceparent = req.headers.traceparent;
-    const messages = toMessages(parsed.envelopes, typeof traceparent === 'string' ? traceparent : undefined, receivedAt);
+    const messages = toMessages(parsed.envelopes, requestTraceparent(req), receivedAt, trace);
+    trace.setAttributes({ 'mesh.tenant': tenant, 'mesh.entity_type': entityType, 'mesh.records': n });
     try {
       await opts.produce(messages);
     } catch (err) {
@@ -147,10 +161,23 @@ export function createWebhook(opts: WebhookOptions): Webhook {
       }
       const match = INGEST_PATH.exec(path);
       if (!match) return false;
-      await ingest(req, res, match[1]!, match[2]!);
+      const trace = requestScope(req, path);
+      try {
+        await ingest(req, res, match[1]!, match[2]!, trace);
+      } catch (err) {
+        trace.end(err);
+        throw err;
+      }
+      trace.setAttributes({ 'http.response.status_code': res.statusCode });
+      trace.end(res.statusCode >= 500 ? new Error(`answered ${res.statusCode}`) : undefined);
       return true;
     },
   };
+}
+
+function requestTraceparent(req: IncomingMessage): string | undefined {
+  const value = req.headers.traceparent;
+  return typeof value === 'string' ? value : undefined;
 }
 
 function decodeSegment(segment: string): string | undefined {

@@ -19,6 +19,12 @@ kafka:
   topic: ""               # the topic whose lag scales the app (empty: every topic of the group)
   group: ""               # default mesh.<app>
 env: {}                   # plain settings only; the render fails on secret-looking names
+# OpenTelemetry traces over OTLP/HTTP (the standard OTEL_* variables); off while endpoint is empty.
+# An API key for the collector (OTEL_EXPORTER_OTLP_HEADERS) goes in secretEnv.
+tracing:
+  endpoint: ""            # OTEL_EXPORTER_OTLP_ENDPOINT, e.g. http://otel-collector.observability:4318
+  sampler: parentbased_traceidratio   # OTEL_TRACES_SAMPLER: the first app of a trace decides, the rest follow
+  ratio: "0.01"           # OTEL_TRACES_SAMPLER_ARG
 # Secrets by reference only: NAME: { secret: <Secret>, key: <key>, optional? } becomes a secretKeyRef.
 secretEnv: {}
 # MESH_ADMIN_TOKEN and MESH_CONTROL_SECRET of every app, from one Secret (unless set in secretEnv).

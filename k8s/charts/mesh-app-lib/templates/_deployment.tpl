@@ -62,6 +62,16 @@ spec:
             - name: KAFKA_BROKERS
               value: {{ . | quote }}
             {{- end }}
+            {{- with .Values.tracing }}
+            {{- if .endpoint }}
+            - name: OTEL_EXPORTER_OTLP_ENDPOINT
+              value: {{ .endpoint | quote }}
+            - name: OTEL_TRACES_SAMPLER
+              value: {{ .sampler | quote }}
+            - name: OTEL_TRACES_SAMPLER_ARG
+              value: {{ .ratio | toString | quote }}
+            {{- end }}
+            {{- end }}
             {{- range $name, $value := .Values.env }}
             - name: {{ $name }}
               value: {{ $value | toString | quote }}

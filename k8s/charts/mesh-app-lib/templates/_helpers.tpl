@@ -35,7 +35,7 @@ so a token never lands in a values file, a ConfigMap or `helm get values`.
 */}}
 {{- define "mesh-app-lib.checkEnv" -}}
 {{- range $name, $value := .Values.env -}}
-{{- if regexMatch "(TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?)($|_)" $name -}}
+{{- if regexMatch "(TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?|HEADERS)($|_)" $name -}}
 {{- fail (printf "env.%s looks like a secret: put it under secretEnv as { secret: <Secret name>, key: <key> }" $name) -}}
 {{- end -}}
 {{- if regexMatch "://[^/:@]+:[^/@]+@" (toString $value) -}}

@@ -4,7 +4,17 @@
 import { createKafkaClient, type Admin, type KafkaClient, type Producer } from '@ingest-mesh/kafka-client';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { createRedisClient, RedisIdempotencyStore, waitUntilReady } from '@ingest-mesh/idempotency';
-import { createLogger, EventPublisher, startTelemetry, type Logger, type MeshMetrics, type Telemetry } from '@ingest-mesh/telemetry';
+import {
+  createLogger,
+  EventPublisher,
+  startTelemetry,
+  startTracing,
+  tracingSettingsOf,
+  type Logger,
+  type MeshMetrics,
+  type Telemetry,
+  type Tracing,
+} from '@ingest-mesh/telemetry';
 import type { RuntimeEnv } from '../config.js';
 import { DlqPublisher } from '../dlq-publisher.js';
 import { ensureTopics, type TopicSpec } from '../topics.js';
@@ -17,6 +27,8 @@ export interface Clients {
   logger: Logger;
   telemetry: Telemetry;
   metrics: MeshMetrics;
+  /** Spans over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set; TRACING_OFF otherwise. */
+  tracing: Tracing;
   kafka: KafkaClient;
   admin: Admin;
   producer: Producer;
@@ -39,6 +51,7 @@ export async function connectClients(opts: ClientsOptions): Promise<Clients> {
   const { app, env, instanceId } = opts;
   const logger = createLogger({ app, level: env.LOG_LEVEL });
   const telemetry = await startTelemetry({ app, logger });
+  const tracing = startTracing({ app, instanceId, settings: tracingSettingsOf(env), logger });
   const kafka = createKafkaClient({ kind: env.MESH_KAFKA_CLIENT, clientId: instanceId, brokers: env.KAFKA_BROKERS, logger });
   const admin = kafka.admin();
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5 });
@@ -55,7 +68,7 @@ export async function connectClients(opts: ClientsOptions): Promise<Clients> {
   await producer.connect();
   const { metrics } = telemetry;
   const events = new EventPublisher({ producer, registry, topic: env.MESH_EVENTS_TOPIC, app, instance: instanceId, logger, metrics });
-  return { instanceId, logger, telemetry, metrics, kafka, admin, producer, registry, events, dlq, idempotency: await idempotencyStore(opts, logger) };
+  return { instanceId, logger, telemetry, metrics, tracing, kafka, admin, producer, registry, events, dlq, idempotency: await idempotencyStore(opts, logger) };
 }
 
 async function idempotencyStore(opts: ClientsOptions, logger: Logger): Promise<RedisIdempotencyStore | undefined> {

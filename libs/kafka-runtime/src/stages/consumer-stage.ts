@@ -88,6 +88,8 @@ export function createConsumerStage(opts: ConsumerStageOptions, clients: Clients
       signal: AbortSignal.any([opts.signal, runAbort.signal]),
       lastRecordTime,
       circuitOpen: flow.circuitOpen,
+      tracing: clients.tracing,
+      groupId: opts.groupId,
       onRound: (round) => void events.publish('batch.completed', { ...round }),
     });
     await consumer.connect();

@@ -30,6 +30,7 @@ export function startHttpStage(opts: HttpStageOptions, clients: Clients): Promis
       app: opts.app,
       instance: clients.instanceId,
       kafkaClient: clients.kafka.kind,
+      tracing: clients.tracing.describe(),
       group: opts.groupId,
       topics: consumer.topics,
       ready: surface.ready(),
