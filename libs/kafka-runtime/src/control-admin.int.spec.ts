@@ -31,7 +31,7 @@ let eventsConsumer: Consumer;
 let base: string;
 
 const detailed = async () =>
-  (await (await fetch(`${base}/health/detailed`)).json()) as { kafkaClient: string; backpressure: { state: string; sampleRate: number } };
+  (await (await fetch(`${base}/health/detailed`)).json()) as { kafkaClient: string; tracing: unknown; backpressure: { state: string; sampleRate: number } };
 const stateIs = (state: string) => waitFor(`state ${state}`, async () => ((await detailed()).backpressure.state === state ? true : undefined));
 
 async function command(type: ControlCommandType, signWith = secret, args: Record<string, string> = {}) {
@@ -52,6 +52,9 @@ beforeAll(async () => {
     MESH_CONTROL_TOPIC: controlTopic,
     MESH_HTTP_PORT: '0',
     LOG_LEVEL: 'warn',
+    // Tracing off whatever the shell says (an empty value counts as unset).
+    OTEL_EXPORTER_OTLP_ENDPOINT: '',
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '',
   });
   app = await startMeshApp({ app: appName, topics: [topic], env, handler: { handle: async (records) => records.map(() => ({ status: 'done' as const })) } });
   base = `http://127.0.0.1:${app.httpPort}`;
@@ -83,6 +86,10 @@ afterAll(async () => {
 describe('control commands', () => {
   it('reports the Kafka adapter MESH_KAFKA_CLIENT chose in /health/detailed', async () => {
     expect((await detailed()).kafkaClient).toBe(kafkaClientKind());
+  });
+
+  it('reports tracing off in /health/detailed when no OTLP endpoint is set', async () => {
+    expect((await detailed()).tracing).toEqual({ enabled: false });
   });
 
   it('applies signed drain, brownout and resume meant for this app', async () => {

@@ -170,7 +170,7 @@ try {
   });
   if (opts.traceRatio > 0) {
     rows.push(
-      await tracedRouterPhase({
+      ...(await tracedRouterPhase({
         run,
         opts,
         admin,
@@ -180,13 +180,14 @@ try {
         limits: limits(limit),
         env: { ...secrets, LOG_LEVEL: 'warn' },
         nodeArgs,
-        untracedPerSec: perSecond(routed.count, routed.ms),
+        untraced: { perSec: perSecond(routed.count, routed.ms), cpuCores: usage.get('ingest-router (ingest-router)')?.cpuCores ?? Number.NaN },
+        cpuCores: (what) => usage.get(`ingest-router (${what})`)?.cpuCores ?? Number.NaN,
         started: (app, configFile) => {
           apps.push(app);
           routerConfigFiles.push(configFile);
         },
         phase,
-      }),
+      })),
     );
   }
 

@@ -24,14 +24,16 @@ export interface TracedRouterRun {
   limits: { ratePerSec: number; burst: number };
   env: Record<string, string>;
   nodeArgs: string[];
-  /** The untraced router's records/s in this run: the baseline. */
-  untracedPerSec: number;
+  /** The untraced router in this run, the baseline: its records/s and CPU cores. */
+  untraced: { perSec: number; cpuCores: number };
+  /** The CPU cores the router used in a phase of this run. */
+  cpuCores(phase: string): number;
   /** Registers the router for the bench's clean-up and CPU sampling. */
   started(app: AppProcess, configFile: string): void;
   phase(what: string, pids: Record<string, number | undefined>, work: () => Promise<Drain>): Promise<Drain>;
 }
 
-export async function tracedRouterPhase(c: TracedRouterRun): Promise<Row> {
+export async function tracedRouterPhase(c: TracedRouterRun): Promise<Row[]> {
   const { opts } = c;
   const run = `${c.run}t`;
   const plan = backlogPlan(opts, run);
@@ -71,13 +73,21 @@ export async function tracedRouterPhase(c: TracedRouterRun): Promise<Row> {
     );
     await stopApp(router); // its last spans are exported on the way out
     const kb = Math.round(receiver.bytes / 1024);
-    return {
-      what: `ingest-router throughput, tracing on (${opts.traceRatio * 100} % sampled)`,
-      value: perSecond(drained.count, drained.ms),
-      unit: 'records/s',
-      baseline: { name: 'ingest-router, tracing off', value: c.untracedPerSec },
-      note: `parentbased_traceidratio ${opts.traceRatio}; ${sampled} of ${messages.length} records carried a sampled traceparent; ${receiver.spans.length} spans in ${receiver.requests} OTLP/HTTP protobuf exports (${kb} KiB) to a local receiver`,
-    };
+    const perSec = perSecond(drained.count, drained.ms);
+    const cpuPer10k = (cores: number, recordsPerSec: number) => (cores * 10_000) / recordsPerSec;
+    const traced = cpuPer10k(c.cpuCores('ingest-router, tracing on'), perSec);
+    const untraced = cpuPer10k(c.untraced.cpuCores, c.untraced.perSec);
+    return [
+      {
+        what: `ingest-router throughput, tracing on (${opts.traceRatio * 100} % sampled)`,
+        value: perSec,
+        unit: 'records/s',
+        baseline: { name: 'ingest-router, tracing off', value: c.untraced.perSec },
+        note: `parentbased_traceidratio ${opts.traceRatio}; ${sampled} of ${messages.length} records carried a sampled traceparent; ${receiver.spans.length} spans in ${receiver.requests} OTLP/HTTP protobuf exports (${kb} KiB) to a local receiver`,
+      },
+      // Throughput moves with what else the machine does; CPU per record is the cost itself.
+      { what: 'ingest-router CPU per 10k records, tracing on', value: traced, unit: 'CPU-s', baseline: { name: 'tracing off', value: untraced } },
+    ];
   } finally {
     await receiver.close();
   }
