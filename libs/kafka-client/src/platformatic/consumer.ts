@@ -14,6 +14,10 @@
 // buffering. With our own loop the cursor of a partition is the single truth: a partition with a
 // batch in a handler is not fetched, and when the handler returns its cursor moves to the last
 // resolved offset + 1 (or stays at the batch's first record), which the next fetch starts from.
+// One fetch round is out at a time, and it long-polls (maxWaitTime) only when no partition can come
+// free while it waits: with a batch in a handler it takes what is there and, if nothing was, the
+// loop sleeps until a batch ends; otherwise that partition's next fetch would queue behind a long
+// poll of idle partitions (round-wait.ts).
 import { Admin as PltAdmin, ConnectionPool, Consumer as PltConsumer, type BaseOptions } from '@platformatic/kafka';
 import { KafkaPortUsageError } from '../errors.js';
 import type { Consumer, ConsumerOptions, KafkaLogger, RunOptions, TopicPartitionOffset } from '../port.js';

@@ -9,6 +9,7 @@ import { handleBatch, type BatchJob, type HandlerContext } from './batch-handler
 import { fetchRound, type Fetched, type FetchSettings, type FetchWant, type OutOfRange } from './fetcher.js';
 import { PartitionCursor } from './partition-cursor.js';
 import type { PauseState } from './pause-state.js';
+import { roundWaitMs } from './round-wait.js';
 import { partitionKey as keyOf, startPositions } from './start-positions.js';
 import { Wakeup } from './wakeup.js';
 import { WorkQueue } from './work-queue.js';
@@ -180,13 +181,25 @@ export class Runner {
         continue;
       }
       const generation = this.generation;
-      const round = await fetchRound(this.opts.client, wants, this.opts.fetch).catch((error: unknown) => ({ fetched: [], outOfRange: [], errors: [error] }));
+      const wakes = this.wakeup.wakes;
+      const maxWaitTime = roundWaitMs(this.cursors.values(), Date.now(), this.opts.fetch.maxWaitTime);
+      const round = await fetchRound(this.opts.client, wants, { ...this.opts.fetch, maxWaitTime }).catch((error: unknown) => ({
+        fetched: [],
+        outOfRange: [],
+        errors: [error],
+      }));
       if (!this.running) return;
       if (generation !== this.generation) continue; // reassigned meanwhile: positions were read afresh
+      let moved = round.outOfRange.length > 0;
       for (const o of round.outOfRange) this.reset(o);
-      for (const f of round.fetched) this.dispatch(f);
+      for (const f of round.fetched) moved = this.dispatch(f) || moved;
       if (round.errors.length === 0) {
         failures = 0;
+        // A round that did not wait (a batch was in a handler) and found nothing new: rather than
+        // poll again at once, wait until something changes (a batch ends, a resume, a seek; one
+        // that came during the round counts) or maxWaitTime passes, which bounds how late the
+        // records of an idle partition are seen while the others are busy.
+        if (maxWaitTime === 0 && !moved) await this.wakeup.sleep(Math.min(this.opts.fetch.maxWaitTime, this.untilRetry()), wakes);
         continue;
       }
       failures++;
@@ -214,17 +227,20 @@ export class Runner {
     return this.cursors.get(keyOf(cursor.topic, cursor.partition)) === cursor && cursor.epoch === epoch && !cursor.busy && cursor.next === offset;
   }
 
-  private dispatch({ want, messages, end, highWatermark }: Fetched): void {
+  /** Hands the records to the work queue; whether the cursor moved (a batch queued, or markers stepped over). */
+  private dispatch({ want, messages, end, highWatermark }: Fetched): boolean {
     const { cursor } = want;
     // Paused while the fetch was out: these records are fetched again after the resume.
-    if (!this.holds(want) || this.opts.pauses.isPaused(cursor.topic, cursor.partition)) return;
+    if (!this.holds(want) || this.opts.pauses.isPaused(cursor.topic, cursor.partition)) return false;
     const first = messages[0];
     if (!first) {
-      if (end !== undefined && end > cursor.next) cursor.next = end; // only transaction markers: step over them
-      return;
+      if (end === undefined || end <= cursor.next) return false;
+      cursor.next = end; // only transaction markers: step over them
+      return true;
     }
     const ticket = cursor.begin(BigInt(first.offset));
     this.work.push({ cursor, ticket, batch: { topic: cursor.topic, partition: cursor.partition, highWatermark: highWatermark.toString(), messages } });
+    return true;
   }
 
   /** The offset left the log (retention, or a seek past its end): start over as a new group would. */

@@ -2,9 +2,19 @@
 // fetchable (a batch done, a resume, a seek, an assignment) or for a back-off to pass.
 export class Wakeup {
   private pending: (() => void) | undefined;
+  private count = 0;
 
-  /** Resolves after `ms`, or at the next wake(), whichever comes first. */
-  sleep(ms: number): Promise<void> {
+  /** How many wakes there have been: the loop notes it before a fetch, to tell whether one came meanwhile. */
+  get wakes(): number {
+    return this.count;
+  }
+
+  /**
+   * Resolves after `ms`, or at the next wake(), whichever comes first; at once if a wake came since
+   * `since` (a value of `wakes`): a wake while nobody sleeps is otherwise not kept.
+   */
+  sleep(ms: number, since = this.count): Promise<void> {
+    if (since !== this.count) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -16,8 +26,9 @@ export class Wakeup {
     });
   }
 
-  /** Ends the current sleep, if any (a wake while nobody sleeps is not kept: the loop looks again anyway). */
+  /** Ends the current sleep, if any. */
   wake(): void {
+    this.count++;
     this.pending?.();
   }
 }
