@@ -1,3 +1,3 @@
 export * from './port.js';
-export { createKafkaClient, kafkaClientKind } from './create.js';
+export { createKafkaClient, DEFAULT_KAFKA_CLIENT, kafkaClientKind } from './create.js';
 export { KafkaGroupsNotDeletedError, KafkaPortUsageError } from './errors.js';

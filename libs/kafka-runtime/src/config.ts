@@ -2,7 +2,7 @@
 // with @ingest-mesh/env-config (a bad value fails fast with the variable's name and what was
 // expected, before anything connects). The endpoint defaults are env-config's, defined once.
 import { endpointEnv, env } from '@ingest-mesh/env-config';
-import { KAFKA_CLIENT_KINDS } from '@ingest-mesh/kafka-client';
+import { DEFAULT_KAFKA_CLIENT, KAFKA_CLIENT_KINDS } from '@ingest-mesh/kafka-client';
 import { tracingEnvShape } from '@ingest-mesh/telemetry';
 import type { z } from 'zod';
 
@@ -17,7 +17,7 @@ export const runtimeEnvShape = {
   SCHEMA_REGISTRY_URL: endpointEnv.SCHEMA_REGISTRY_URL,
   REDIS_URL: endpointEnv.REDIS_URL,
   // Which adapter of the Kafka port (libs/kafka-client) the app talks to Kafka through.
-  MESH_KAFKA_CLIENT: env.oneOf(KAFKA_CLIENT_KINDS, 'kafkajs'),
+  MESH_KAFKA_CLIENT: env.oneOf(KAFKA_CLIENT_KINDS, DEFAULT_KAFKA_CLIENT),
   MESH_INSTANCE_ID: env.optionalString(),
   MESH_HTTP_HOST: env.string('0.0.0.0').default('127.0.0.1'),
   MESH_HTTP_PORT: env.int(0, 65535, 8080),
