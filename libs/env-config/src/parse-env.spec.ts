@@ -62,6 +62,11 @@ describe('parseEnv', () => {
     expect(problems).toEqual(['API_TOKEN: expected an integer from 1 to 2 (got (hidden))', 'DB_PASSWORD: expected an integer from 1 to 2 (got (hidden))']);
   });
 
+  it('hides values of HEADERS variables (an OTLP header list carries the collector key)', () => {
+    const problems = problemsOf(() => parseEnv({ OTEL_EXPORTER_OTLP_HEADERS: env.int(1, 2, 1) }, { OTEL_EXPORTER_OTLP_HEADERS: 'api-key=k3y' }));
+    expect(problems).toEqual(['OTEL_EXPORTER_OTLP_HEADERS: expected an integer from 1 to 2 (got (hidden))']);
+  });
+
   it('reports every problem in the message, one per line', () => {
     const error = (() => {
       try {

@@ -31,5 +31,5 @@ export function parseEnv<S extends z.ZodRawShape>(shape: S, env: NodeJS.ProcessE
 }
 
 function isSecretName(name: string): boolean {
-  return /SECRET|TOKEN|PASSWORD/.test(name);
+  return /SECRET|TOKEN|PASSWORD|HEADERS/.test(name); // OTLP header lists carry API keys
 }
