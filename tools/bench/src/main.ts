@@ -1,5 +1,6 @@
-// `npm run bench`: the mesh under load on the local stack (tools/stack), everything unique to
-// the run (topics, groups, schema, index prefix) and removed afterwards. Phases, one at a time
+// One bench run (cli.ts, `npm run bench`, picks the adapter or runs this once per adapter): the
+// mesh under load on the local stack (tools/stack), everything unique to the run (topics, groups,
+// schema, index prefix) and removed afterwards. Phases, one at a time
 // so each app gets the machine to itself:
 //   1. the load (planned from a seed) is produced to the run's raw topic;
 //   2. baseline: a bare passthrough on the Kafka port drains it;          → router records/s vs. passthrough

@@ -72,6 +72,9 @@ describe('parseBenchOptions', () => {
     expect(() => parseBenchOptions(['--trace-ratio', '2'])).toThrow('--trace-ratio must be a number from 0 to 1, got "2"');
     expect(() => parseBenchOptions(['--trace-ratio', 'x'])).toThrow('--trace-ratio must be a number from 0 to 1');
     expect(parseBenchOptions(['--trace-ratio', '0']).traceRatio).toBe(0);
+    expect(() => parseBenchOptions(['--client', 'rdkafka'])).toThrow('--client must be kafkajs, platformatic or both, got "rdkafka"');
+    expect(parseBenchOptions(['--client', 'both']).client).toBe('both');
+    expect(parseBenchOptions([]).client).toBeUndefined();
     expect(() => parseBenchOptions(['--nope'])).toThrow();
   });
 });

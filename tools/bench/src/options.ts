@@ -19,11 +19,14 @@ export interface BenchOptions {
   profile: boolean;
   /** The traced router phase's sampling ratio (0: no traced phase). */
   traceRatio: number;
+  /** The Kafka adapter (MESH_KAFKA_CLIENT when absent), or both: the whole bench once per adapter. */
+  client: 'kafkajs' | 'platformatic' | 'both' | undefined;
 }
 
 export const USAGE = `npm run bench -- [--records N] [--size BYTES] [--tenants N] [--dup PCT] [--bad PCT]
                     [--format avro|json] [--rate PER_SEC] [--duration SEC] [--fair-duration SEC]
                     [--partitions N] [--seed N] [--profile] [--trace-ratio R]
+                    [--client kafkajs|platformatic|both]
   --records     records for the throughput phases (default 40000)
   --size        bytes per record, about (default 1024)
   --tenants     tenants the records are spread over (default 4)
@@ -38,7 +41,10 @@ export const USAGE = `npm run bench -- [--records N] [--size BYTES] [--tenants N
   --profile     run the apps with node --cpu-prof; the report lists each app's hotspots
   --trace-ratio the router drains a second backlog with tracing on (OTLP to a local receiver,
                 parentbased_traceidratio at R, the records' traceparents sampled at R): its
-                cost against the untraced router of the same run; 0 skips it (default 0.01)`;
+                cost against the untraced router of the same run; 0 skips it (default 0.01)
+  --client      the Kafka adapter of the apps and the bench (default: MESH_KAFKA_CLIENT, else the
+                port's default); both: the whole bench once per adapter, one after the other, and
+                a side-by-side report (dist/bench/<time>-both.md)`;
 
 export function parseBenchOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -57,10 +63,11 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       seed: { type: 'string' },
       profile: { type: 'boolean' },
       'trace-ratio': { type: 'string' },
+      client: { type: 'string' },
     },
     strict: true,
   });
-  const int = (name: Exclude<keyof typeof values, 'profile' | 'trace-ratio'>, fallback: number, min: number, max: number): number => {
+  const int = (name: Exclude<keyof typeof values, 'profile' | 'trace-ratio' | 'client'>, fallback: number, min: number, max: number): number => {
     const raw = values[name];
     if (raw === undefined) return fallback;
     const n = Number(raw);
@@ -72,6 +79,10 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
   const traceRatio = Number(values['trace-ratio'] ?? 0.01);
   if (values['trace-ratio'] !== undefined && (values['trace-ratio'].trim() === '' || !(traceRatio >= 0 && traceRatio <= 1))) {
     throw new Error(`--trace-ratio must be a number from 0 to 1, got "${values['trace-ratio']}"`);
+  }
+  const client = values.client;
+  if (client !== undefined && client !== 'kafkajs' && client !== 'platformatic' && client !== 'both') {
+    throw new Error(`--client must be kafkajs, platformatic or both, got "${client}"`);
   }
   const dupPct = int('dup', 5, 0, 50);
   const badPct = int('bad', 1, 0, 50);
@@ -89,5 +100,6 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     seed: int('seed', Math.floor(Math.random() * 2 ** 31), 0, 2 ** 31),
     profile: values.profile ?? false,
     traceRatio,
+    client,
   };
 }

@@ -9,7 +9,8 @@ export interface Row {
   note?: string;
 }
 
-const fmt = (n: number) => (Number.isFinite(n) ? (Math.abs(n) >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(n >= 10 ? 1 : 2)) : 'n/a');
+/** A figure as the reports print it: thousands separated from 100 on, else 1 or 2 decimals. */
+export const fmt = (n: number) => (Number.isFinite(n) ? (Math.abs(n) >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(n >= 10 ? 1 : 2)) : 'n/a');
 
 export function meets(row: Row): boolean | undefined {
   if (!row.target) return undefined;
