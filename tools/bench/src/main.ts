@@ -65,7 +65,14 @@ const indexPrefix = `bench-${run}-`;
 const sinks = { pg: `bench${run}pg`, search: `bench${run}search` };
 const topics = { passthrough: `bench.passthrough.${run}`, pg: `sink.${sinks.pg}`, search: `sink.${sinks.search}` };
 const groups = { passthrough: `bench.passthrough.${run}`, pg: `bench.sink-postgres.${run}`, search: `bench.sink-search.${run}` };
-const secrets = { MESH_ADMIN_TOKEN: randomBytes(16).toString('hex'), MESH_CONTROL_SECRET: randomBytes(32).toString('hex') };
+// The apps' variables: their secrets, and dedupe keys kept an hour instead of the shipped 7 days.
+// A run writes ~40k keys under SHA-256 names that no clean-up can find by run, and a few runs a day
+// filled the stack's Redis (maxmemory, noeviction) for a week; the run itself lasts minutes.
+const appEnv = {
+  MESH_ADMIN_TOKEN: randomBytes(16).toString('hex'),
+  MESH_CONTROL_SECRET: randomBytes(32).toString('hex'),
+  MESH_IDEMPOTENCY_TTL_SECONDS: '3600',
+};
 const profileDir = path.join(REPO_ROOT, 'dist/bench/profiles', run);
 /** With --profile every app writes a V8 CPU profile when it exits. */
 const nodeArgs = opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
@@ -152,7 +159,7 @@ try {
     port: routerPort,
     config: { tenants, entityTypes: { customer: { sinks: [sinks.pg, sinks.search] } } },
     // The slow lane's waiting records counted every second (default 5 s) for the fairness phase.
-    env: { ...secrets, LOG_LEVEL: 'warn', ROUTER_LANE_SAMPLE_MS: '1000' },
+    env: { ...appEnv, LOG_LEVEL: 'warn', ROUTER_LANE_SAMPLE_MS: '1000' },
     nodeArgs,
   });
   routerConfigFiles.push(spawned.configFile);
@@ -179,7 +186,7 @@ try {
         catalog,
         stamps,
         limits: limits(limit),
-        env: { ...secrets, LOG_LEVEL: 'warn' },
+        env: { ...appEnv, LOG_LEVEL: 'warn' },
         nodeArgs,
         untraced: { perSec: perSecond(routed.count, routed.ms), cpuCores: usage.get('ingest-router (ingest-router)')?.cpuCores ?? Number.NaN },
         cpuCores: (what) => usage.get(`ingest-router (${what})`)?.cpuCores ?? Number.NaN,
@@ -193,7 +200,7 @@ try {
   }
 
   // 4. sink-postgres drains its topic; then the COPY baseline with as many rows.
-  const sinkEnv = { ...secrets, LOG_LEVEL: 'warn', MESH_CONTROL_TOPIC: `test.mesh.control.router.${run}` };
+  const sinkEnv = { ...appEnv, LOG_LEVEL: 'warn', MESH_CONTROL_TOPIC: `test.mesh.control.router.${run}` };
   const pgSink = spawnApp(
     'sink-postgres',
     await freePort(),
