@@ -1,7 +1,7 @@
 // BatchProcessor's decisions, with in-memory fakes for the handler, DLQ and dedupe store.
 import { BackpressureController } from '@ingest-mesh/backpressure';
 import { dedupeKey, type IdempotencyStore, type ReserveOutcome } from '@ingest-mesh/idempotency';
-import { ConnectionError, InvalidPayloadError, RateLimitedError, ValidationError } from '@ingest-mesh/reason-codes';
+import { ConnectionError, InvalidPayloadError, OlderRevisionError, RateLimitedError, ValidationError } from '@ingest-mesh/reason-codes';
 import type { KafkaMessage } from '@ingest-mesh/kafka-client';
 import { describe, expect, it, vi } from 'vitest';
 import { BatchProcessor, type BatchProcessorOptions } from './batch-processor.js';
@@ -103,6 +103,38 @@ describe('BatchProcessor', () => {
       ['b', 'VALIDATION_FAIL', false, 1, 'acme'],
     ]);
     expect(t.counts).toEqual({ written: 2, dlq: 1 });
+  });
+
+  it("dead-letters a round's failures with one publish and one metrics update per reason", async () => {
+    const publishes: number[] = [];
+    const dlqCounts: [string, number][] = [];
+    const counts: Record<string, number> = {};
+    const ids = Array.from({ length: 300 }, (_, n) => `r${n}`);
+    const t = setup(
+      (b) =>
+        b.map((id, n) =>
+          n % 3 === 0
+            ? done()
+            : { status: 'failed', error: n % 3 === 1 ? new OlderRevisionError(`${id} revision 1 is older than revision 2`) : new ValidationError('bad') },
+        ),
+      {
+        deadLetters: { publish: async (l) => void publishes.push(l.length) },
+        metrics: {
+          records: (o, n = 1) => void (counts[o] = (counts[o] ?? 0) + n),
+          dlq: (reason, n = 1) => void dlqCounts.push([reason, n]),
+          retry: () => undefined,
+          idempotencyHits: () => undefined,
+          lag: () => undefined,
+        },
+      },
+    );
+    expect(await t.processor.process(records(ids), t.ctx)).toBe(300);
+    expect(publishes).toEqual([200]);
+    expect(dlqCounts.sort()).toEqual([
+      ['OLDER_REVISION', 100],
+      ['VALIDATION_FAIL', 100],
+    ]);
+    expect(counts).toEqual({ written: 100, dlq: 200 });
   });
 
   it('retries from the first retryable failure, in order, after a backoff', async () => {

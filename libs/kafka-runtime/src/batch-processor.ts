@@ -309,7 +309,11 @@ export class BatchProcessor {
     if (newlyDead.length > 0) {
       const letters = newlyDead.map((i) => this.letterFor(i));
       await this.untilDone('dead-letter records', ctx, () => this.opts.deadLetters.publish(letters));
-      for (const i of newlyDead) this.opts.metrics.dlq(i.failure!.code);
+      // One counter update per reason, not per letter: a round can dead-letter hundreds of records
+      // of one reason (late revisions after a replay).
+      const byReason = new Map<ReasonCode, number>();
+      for (const i of newlyDead) byReason.set(i.failure!.code, (byReason.get(i.failure!.code) ?? 0) + 1);
+      for (const [reason, n] of byReason) this.opts.metrics.dlq(reason, n);
       this.opts.metrics.records('dlq', newlyDead.length);
     }
     const store = this.opts.idempotency;

@@ -38,16 +38,18 @@ export class DlqPublisher {
   /** One produce request for the whole set; resolves once the broker has acknowledged all of them. */
   async publish(letters: readonly DeadLetter[]): Promise<void> {
     if (letters.length === 0) return;
+    // One failure time for the set: the letters of one round failed together.
+    const at = this.now().toISOString();
     await this.producer.send({
       topic: this.topic,
       acks: -1,
-      messages: letters.map((l) => ({ key: l.message.key, value: l.message.value, headers: this.headersFor(l) })),
+      messages: letters.map((l) => ({ key: l.message.key, value: l.message.value, headers: this.headersFor(l, at) })),
     });
   }
 
-  headersFor(letter: DeadLetter): MessageHeaders {
+  /** The letter's headers; `at` (ISO time of the failure) defaults to now. */
+  headersFor(letter: DeadLetter, at: string = this.now().toISOString()): MessageHeaders {
     const original = letter.message.headers ?? {};
-    const at = this.now().toISOString();
     // A record that comes back from a redrive carries its earlier failures: keep counting.
     const earlierAttempts = headerInt(original, DLQ_HEADERS.attempts) ?? 0;
     const firstFailureAt = headerString(original, DLQ_HEADERS.firstFailureAt) ?? at;

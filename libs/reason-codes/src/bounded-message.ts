@@ -68,7 +68,17 @@ function truncateUtf8(text: string, maxBytes: number): string {
   return kept + ellipsis;
 }
 
+/**
+ * Printable ASCII words between single spaces, with no `@` (URL credentials) and no `=` (key=value
+ * credentials): one line already, nothing to mask. Such a text within `max` is its own bounded
+ * message, without the regular expressions of the general path (a DLQ header per letter, and
+ * classify() per failed record: thousands a round when a replay brings late revisions).
+ */
+const PLAIN = /^[!-<>?A-~]+(?: [!-<>?A-~]+)*$/;
+
 export function boundedMessage(err: unknown, max: number = DEFAULT_MAX_BYTES): string {
   if (!Number.isInteger(max) || max < 1) throw new RangeError(`boundedMessage: max must be a positive integer, got ${String(max)}`);
-  return truncateUtf8(redactCredentials(singleLine(describe(err))), max);
+  const text = describe(err);
+  if (text.length <= max && PLAIN.test(text)) return text;
+  return truncateUtf8(redactCredentials(singleLine(text)), max);
 }

@@ -3,7 +3,8 @@
 // OLDER_REVISION and an equal one is a no-op; a sink that keeps failing with connection errors
 // opens the breaker, consumption pauses, nothing reaches the DLQ, and after recovery everything
 // is written, nothing lost. With deadLetterInfrastructureFailures, exhausted connection errors
-// go to the DLQ as CONNECTION_ERROR, retryable.
+// go to the DLQ as CONNECTION_ERROR, retryable. With olderRevision skip, an older revision is
+// skipped and counted: nothing in the DLQ, the store stays at the newer revision.
 import { DLQ_HEADERS, headerString } from '@ingest-mesh/kafka-runtime';
 import { ConnectionError } from '@ingest-mesh/reason-codes';
 import { waitFor } from '@ingest-mesh/testing';
@@ -77,6 +78,11 @@ describe('runSinkApp (default: infrastructure failures wait for the sink)', () =
     expect(header(r.letterFor(junk!)[0]!, DLQ_HEADERS.reason)).toBe('INVALID_PAYLOAD');
     for (const p of [current!, equal!, marker!]) expect(r.letterFor(p)).toEqual([]);
     expect(r.sinkApp.stats()).toMatchObject({ noop: 1, olderRevision: 1 });
+    // Counted once final (dead-lettered), as dlq; the DLQ counter has it under its reason.
+    expect(await waitFor('the older-revision counter', () => r.metric('ingest_older_revisions_total', { action: 'dlq' }))).toBe(1);
+    expect(await r.metric('ingest_older_revisions_total', { action: 'skip' })).toBeUndefined();
+    expect(await r.metric('ingest_dlq_total', { reason: 'OLDER_REVISION' })).toBe(1);
+    expect((await r.detailed()).sink).toMatchObject({ olderRevision: 'dlq' });
   });
 
   it('opens the breaker while the sink is down, pauses consumption without dead-lettering, and writes everything once it is back', async () => {
@@ -136,5 +142,37 @@ describe('runSinkApp with deadLetterInfrastructureFailures', () => {
     const [b] = await r.send([{ key: r.key('x2'), value: await r.sinkRecord('x2', 1) }]);
     await waitFor('the next record written', async () => (r.sink.rows.has(b!.key) ? true : undefined));
     expect(r.sink.rows.has(a!.key)).toBe(false);
+  });
+});
+
+describe('runSinkApp with olderRevision skip', () => {
+  const r = new SinkTestRun({ label: 'skip', sink: new MemorySink(), olderRevision: 'skip' });
+
+  beforeAll(() => r.start(), 180_000);
+  afterAll(() => r.stop(), 120_000);
+
+  it('skips an older revision and counts it: nothing in the DLQ, the store stays at the newer revision', async () => {
+    const [current] = await r.send([{ key: r.key('s1'), value: await r.sinkRecord('s1', 5) }]);
+    await waitFor('the newer revision applied', async () => (r.sink.rows.get(current!.key)?.revision === 5 ? true : undefined));
+    // In rounds of their own after it: the store refuses revision 3. The junk record has the same
+    // key, so its letter lands on the same DLQ partition after any letter of the older revision.
+    const [older, junk] = await r.send([
+      { key: r.key('s1'), value: await r.sinkRecord('s1', 3, { name: 'stale' }) },
+      { key: r.key('s1'), value: Buffer.from('{"not":"avro"}') },
+    ]);
+    const letter = await waitFor('the undecodable record dead-lettered', async () => r.letterFor(junk!)[0]);
+    expect(header(letter, DLQ_HEADERS.reason)).toBe('INVALID_PAYLOAD');
+    expect(r.letterFor(older!)).toEqual([]);
+
+    expect(r.sink.applied.filter((a) => a.key === current!.key).map((a) => a.revision)).toEqual([5]);
+    expect(r.sink.rows.get(current!.key)).toMatchObject({ revision: 5, payload: { name: 'Customer s1 r5' } });
+    expect(r.sinkApp.stats()).toMatchObject({ written: 1, olderRevision: 1, noop: 0, failed: 0 });
+    expect(await waitFor('the older-revision counter', () => r.metric('ingest_older_revisions_total', { action: 'skip' }))).toBe(1);
+    expect(await r.metric('ingest_older_revisions_total', { action: 'dlq' })).toBeUndefined();
+    expect(await r.metric('ingest_records_total', { outcome: 'skipped' })).toBe(1);
+    expect(await r.metric('ingest_dlq_total', { reason: 'OLDER_REVISION' })).toBeUndefined();
+    expect(await r.metric('ingest_dlq_total', { reason: 'INVALID_PAYLOAD' })).toBe(1);
+    expect((await r.detailed()).sink).toMatchObject({ olderRevision: 'skip', stats: { olderRevision: 1 } });
+    await waitFor('offsets committed past both', async () => ((await r.committedToEnd()) ? true : undefined));
   });
 });

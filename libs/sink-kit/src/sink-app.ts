@@ -5,6 +5,7 @@ import { SchemaCatalog } from '@ingest-mesh/avro';
 import { SinkCircuit, type SinkCircuitOptions } from '@ingest-mesh/circuit';
 import { parseEnv, runtimeEnvShape, startMeshApp, stopOnSignals, type MeshApp, type RuntimeEnv, type TopicSpec } from '@ingest-mesh/kafka-runtime';
 import { classify } from '@ingest-mesh/reason-codes';
+import type { OlderRevisionAction } from '@ingest-mesh/telemetry';
 import { SinkRecordDecoder } from './decode.js';
 import { SinkHandler, type SinkStats } from './sink-handler.js';
 import { loadSinkEnv, sinkAppSettings, type SinkEnv } from './sink-env.js';
@@ -29,6 +30,13 @@ export interface SinkAppOptions {
    * retryable=true (`dlq`), for the redriver to bring back.
    */
   deadLetterInfrastructureFailures?: boolean;
+  /**
+   * A record older than the revision the store holds (replays, resends, producers writing a key
+   * from several partitions): 'dlq' (default) dead-letters it as OLDER_REVISION, non-retryable;
+   * 'skip' makes it final as skipped (not a failure, nothing in the DLQ). Counted either way:
+   * ingest_older_revisions_total{action} and stats().olderRevision.
+   */
+  olderRevision?: OlderRevisionAction;
   circuit?: SinkAppCircuitOptions;
   env?: RuntimeEnv;
   groupId?: string;
@@ -52,6 +60,7 @@ export async function startSinkApp(opts: SinkAppOptions): Promise<SinkApp> {
   const { sink } = opts;
   const topics = opts.topics ?? [`sink.${sink.name}`];
   const circuit = new SinkCircuit({ name: sink.name, ...opts.circuit });
+  const olderRevision = opts.olderRevision ?? 'dlq';
   let handler: SinkHandler | undefined;
   let app: MeshApp;
   try {
@@ -66,9 +75,12 @@ export async function startSinkApp(opts: SinkAppOptions): Promise<SinkApp> {
       build: async (ctx) => {
         await sink.connect();
         const catalog = new SchemaCatalog({ registry: ctx.registry });
-        const built = new SinkHandler({ sink, circuit, decoder: new SinkRecordDecoder(catalog) });
+        const built = new SinkHandler({ sink, circuit, decoder: new SinkRecordDecoder(catalog), olderRevision, metrics: ctx.metrics });
         handler = built;
-        ctx.logger.info({ sink: sink.name, topics, deadLetterInfrastructureFailures: opts.deadLetterInfrastructureFailures ?? false }, 'sink connected');
+        ctx.logger.info(
+          { sink: sink.name, topics, deadLetterInfrastructureFailures: opts.deadLetterInfrastructureFailures ?? false, olderRevision },
+          'sink connected',
+        );
         return {
           handler: built,
           details: async () => ({
@@ -77,6 +89,7 @@ export async function startSinkApp(opts: SinkAppOptions): Promise<SinkApp> {
               health: await healthWithin(sink, opts.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS),
               stats: built.stats(),
               deadLetterInfrastructureFailures: opts.deadLetterInfrastructureFailures ?? false,
+              olderRevision,
             },
             ...(opts.details ? await opts.details() : {}),
           }),
@@ -102,7 +115,7 @@ export function sinkRuntimeEnv(env: RuntimeEnv, deadLetterInfrastructureFailures
 }
 
 export interface RunSinkAppOptions extends Pick<SinkAppOptions, 'app' | 'sink' | 'details' | 'healthTimeoutMs'> {
-  /** Default: loadSinkEnv() (SINK_TOPIC, SINK_GROUP_ID, SINK_DEAD_LETTER_INFRASTRUCTURE_FAILURES…). */
+  /** Default: loadSinkEnv() (SINK_TOPIC, SINK_GROUP_ID, SINK_DEAD_LETTER_INFRASTRUCTURE_FAILURES, SINK_OLDER_REVISION…). */
   env?: SinkEnv;
 }
 

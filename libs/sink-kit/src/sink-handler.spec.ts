@@ -14,12 +14,21 @@ afterEach(() => {
   for (const c of circuits.splice(0)) c.shutdown();
 });
 
-function setup(opts: { schemas?: FakeSchemas; resetTimeoutMs?: number } = {}) {
+function setup(opts: { schemas?: FakeSchemas; resetTimeoutMs?: number; olderRevision?: 'dlq' | 'skip' } = {}) {
   const sink = new MemorySink('memory');
   const circuit = new SinkCircuit({ name: sink.name, resetTimeoutMs: opts.resetTimeoutMs ?? 60_000, volumeThreshold: 3, errorThresholdPercentage: 50 });
   circuits.push(circuit);
-  const handler = new SinkHandler({ sink, circuit, decoder: new SinkRecordDecoder(opts.schemas ?? new FakeSchemas()), circuitPollMs: 5 });
-  return { sink, circuit, handler };
+  const olderRevisions: Record<string, number> = {};
+  const metrics = { olderRevisions: (action: string, n = 1) => void (olderRevisions[action] = (olderRevisions[action] ?? 0) + n) };
+  const handler = new SinkHandler({
+    sink,
+    circuit,
+    decoder: new SinkRecordDecoder(opts.schemas ?? new FakeSchemas()),
+    circuitPollMs: 5,
+    metrics,
+    ...(opts.olderRevision ? { olderRevision: opts.olderRevision } : {}),
+  });
+  return { sink, circuit, handler, olderRevisions };
 }
 
 function context(signal = new AbortController().signal): HandleContext & { heartbeat: ReturnType<typeof vi.fn> } {
@@ -93,6 +102,50 @@ describe('SinkHandler.handle', () => {
     expect(errorOf(direct)).toBeInstanceOf(OlderRevisionError);
     expect(sink.rows.get('acme:customer:k')?.revision).toBe(3);
     expect(handler.stats()).toMatchObject({ superseded: 1, olderRevision: 1 });
+  });
+
+  it('with olderRevision skip, makes an older revision final as skipped, builds no error for it, and counts it once settled', async () => {
+    const { sink, handler, olderRevisions } = setup({ olderRevision: 'skip' });
+    await sink.connect();
+    await handler.handle([sinkRecord({ id: 'k', revision: 5 })], context());
+    const older = sinkRecord({ id: 'k', revision: 3 });
+    const other = sinkRecord({ id: 'n', revision: 1 });
+    const outcomes = await handler.handle([older, other], context());
+    expect(outcomes).toEqual([
+      { status: 'done', effect: 'skipped' },
+      { status: 'done', effect: 'written' },
+    ]);
+    expect(sink.rows.get('acme:customer:k')?.revision).toBe(5);
+    expect(handler.stats()).toMatchObject({ olderRevision: 1, noop: 0, written: 2, failed: 0, superseded: 0 });
+    expect(olderRevisions).toEqual({});
+    await handler.settled([
+      { record: older, final: 'skipped' },
+      { record: other, final: 'written' },
+    ]);
+    expect(olderRevisions).toEqual({ skip: 1 });
+    // Reported again (after a crash, say): not counted twice.
+    await handler.settled([{ record: older, final: 'skipped' }]);
+    expect(olderRevisions).toEqual({ skip: 1 });
+  });
+
+  it('with olderRevision dlq (the default), counts an older revision once it is dead-lettered, and one handled again once', async () => {
+    const { sink, handler, olderRevisions } = setup();
+    await sink.connect();
+    await handler.handle([sinkRecord({ id: 'k', revision: 5 })], context());
+    const older = sinkRecord({ id: 'k', revision: 3 });
+    // Handled twice (an earlier record of the round was retried), dead-lettered once.
+    await handler.handle([older], context());
+    const [outcome] = await handler.handle([older], context());
+    expect(errorOf(outcome)).toBeInstanceOf(OlderRevisionError);
+    await handler.settled([{ record: older, final: 'dlq' }]);
+    expect(olderRevisions).toEqual({ dlq: 1 });
+    // A slow-lane record skipped as superseded is not a late revision of the producer's.
+    const parked = sinkRecord({ id: 'k', revision: 4 });
+    parked.message.headers = { 'x-mesh-deferred-reason': 'tenant-rate' };
+    expect(await handler.handle([parked], context())).toEqual([{ status: 'done', effect: 'skipped' }]);
+    await handler.settled([{ record: parked, final: 'skipped' }]);
+    expect(olderRevisions).toEqual({ dlq: 1 });
+    expect(handler.stats()).toMatchObject({ olderRevision: 2, superseded: 1 });
   });
 
   it('fails every record with the error when writeBatch throws', async () => {

@@ -6,6 +6,7 @@ import type { ReasonCode } from '@ingest-mesh/reason-codes';
 export const METRIC_NAMES = {
   records: 'ingest_records_total',
   dlq: 'ingest_dlq_total',
+  olderRevisions: 'ingest_older_revisions_total',
   lag: 'ingest_lag_seconds',
   retry: 'ingest_retry_total',
   backpressureState: 'ingest_backpressure_state',
@@ -29,6 +30,9 @@ export const LAG_BUCKETS_SECONDS: readonly number[] = [0.005, 0.01, 0.025, 0.05,
 
 export type RecordOutcome = 'written' | 'duplicate' | 'dlq' | 'deferred' | 'skipped' | 'retried';
 
+/** What a sink did with a record older than the revision its store holds (SINK_OLDER_REVISION). */
+export type OlderRevisionAction = 'dlq' | 'skip';
+
 /** Always exported (0 when not current), so a dashboard sees every state from the first scrape. */
 export const BACKPRESSURE_STATES = ['normal', 'throttled', 'brownout', 'drain', 'paused'] as const;
 export const CIRCUIT_STATES = ['closed', 'open', 'half-open'] as const;
@@ -43,6 +47,7 @@ export class MeshMetrics {
   readonly app: string;
   private readonly recordsCounter: Counter;
   private readonly dlqCounter: Counter;
+  private readonly olderRevisionsCounter: Counter;
   private readonly lagHistogram: Histogram;
   private readonly retryCounter: Counter;
   private readonly backpressureGauge: Gauge;
@@ -66,6 +71,9 @@ export class MeshMetrics {
     this.maxSourceSeries = opts.maxSourceSeries ?? DEFAULT_MAX_SOURCE_SERIES;
     this.recordsCounter = meter.createCounter(METRIC_NAMES.records, { description: 'Records handled, by outcome.' });
     this.dlqCounter = meter.createCounter(METRIC_NAMES.dlq, { description: 'Records sent to a dead-letter topic, by reason code.' });
+    this.olderRevisionsCounter = meter.createCounter(METRIC_NAMES.olderRevisions, {
+      description: 'Records a sink found older than the revision its store holds, by what it did with them (dlq as OLDER_REVISION, or skip).',
+    });
     this.lagHistogram = meter.createHistogram(METRIC_NAMES.lag, {
       description: 'Seconds from source time (occurredAt) to sink commit.',
       unit: 's',
@@ -137,6 +145,11 @@ export class MeshMetrics {
 
   dlq(reason: ReasonCode, n = 1): void {
     if (n > 0) this.dlqCounter.add(n, { app: this.app, reason });
+  }
+
+  /** Late revisions a sink refused: dead-lettered (also in ingest_dlq_total) or skipped (also in ingest_records_total{outcome="skipped"}). */
+  olderRevisions(action: OlderRevisionAction, n = 1): void {
+    if (n > 0) this.olderRevisionsCounter.add(n, { app: this.app, action });
   }
 
   /** Negative lag (a source clock ahead of ours) is recorded as 0; NaN is ignored. */

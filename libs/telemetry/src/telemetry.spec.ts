@@ -51,6 +51,8 @@ describe('startTelemetry + metricsHandler', () => {
     m.records('written', 3);
     m.records('duplicate');
     m.dlq('VALIDATION_FAIL', 2);
+    m.olderRevisions('skip', 3);
+    m.olderRevisions('dlq');
     m.retry('SINK_TIMEOUT');
     m.lag(0.2);
     m.lag(42);
@@ -74,6 +76,9 @@ describe('startTelemetry + metricsHandler', () => {
         'ingest_records_total{app="t",outcome="duplicate"} 1',
         '# TYPE ingest_dlq_total counter',
         'ingest_dlq_total{app="t",reason="VALIDATION_FAIL"} 2',
+        '# TYPE ingest_older_revisions_total counter',
+        'ingest_older_revisions_total{app="t",action="skip"} 3',
+        'ingest_older_revisions_total{app="t",action="dlq"} 1',
         'ingest_retry_total{app="t",reason="SINK_TIMEOUT"} 1',
         '# TYPE ingest_lag_seconds histogram',
         'ingest_lag_seconds_count{app="t"} 2',
@@ -125,6 +130,7 @@ describe('startTelemetry + metricsHandler', () => {
       'ingest_lag_seconds_bucket',
       'ingest_lag_seconds_count',
       'ingest_lag_seconds_sum',
+      'ingest_older_revisions_total',
       'ingest_records_total',
       'ingest_retry_total',
       'ingest_source_records_total',

@@ -129,6 +129,16 @@ describe('the charts', () => {
     });
   });
 
+  it("pass every sink's SINK_OLDER_REVISION through env: dlq by default, skip when an operator sets it", async () => {
+    for (const app of ['sink-postgres', 'sink-search', 'sink-chartcheck']) {
+      expect(deployment(app).container.env ?? [], app).toContainEqual({ name: 'SINK_OLDER_REVISION', value: 'dlq' });
+    }
+    const { manifests } = await ws.template('sink-search', ['env.SINK_OLDER_REVISION=skip']);
+    const d = manifests.find((m) => m.kind === 'Deployment')!;
+    const container = (d.spec as { template: { spec: { containers: Container[] } } }).template.spec.containers[0]!;
+    expect(container.env ?? []).toContainEqual({ name: 'SINK_OLDER_REVISION', value: 'skip' });
+  });
+
   it('refuse a secret put in plain env, naming it', () => {
     ws.dependencyBuild('sink-postgres');
     const token = ws.helm(['template', 'rel', ws.chartDir('sink-postgres'), '--set', 'env.MESH_ADMIN_TOKEN=abc'], { allowFail: true });

@@ -71,6 +71,33 @@ describe('the alert rules', () => {
     expect(r.out).toContain('IngestDeferredRecordsWaiting');
   });
 
+  it.each([
+    ['IngestDLQRateHigh counting OLDER_REVISION', 'rate(ingest_dlq_total{reason!="OLDER_REVISION"}[10m])', 'rate(ingest_dlq_total[10m])', 'IngestDLQRateHigh'],
+    [
+      'IngestDLQSpike counting OLDER_REVISION',
+      'increase(ingest_dlq_total{reason!="OLDER_REVISION"}[10m])',
+      'increase(ingest_dlq_total[10m])',
+      'IngestDLQSpike',
+    ],
+    ['IngestOlderRevisionsDeadLettered paging', 'labels: { severity: info }', 'labels: { severity: warning }', 'IngestOlderRevisionsDeadLettered'],
+    [
+      'IngestOlderRevisionsDeadLettered firing on a burst',
+      '[15m])) > 0.1\n        for: 30m',
+      '[15m])) > 0.1\n        for: 10m',
+      'IngestOlderRevisionsDeadLettered',
+    ],
+  ])('have OLDER_REVISION tests that fail on %s', (_, from, to, alert) => {
+    const source = readFileSync(RULES, 'utf8');
+    expect(source).toContain(from);
+    const mutated = path.join(scratch, 'mutated-older.rules.yaml');
+    writeFileSync(mutated, source.replace(from, to));
+    const tests = path.join(scratch, 'mutated-older.test.yaml');
+    writeFileSync(tests, readFileSync(TESTS, 'utf8').replace('../../../k8s/alerts/ingest-mesh.rules.yaml', mutated));
+    const r = promtool('test', 'rules', tests);
+    expect(r.status, r.out).not.toBe(0);
+    expect(r.out).toContain(alert);
+  });
+
   it('include every alert operations asked for', () => {
     expect(new Set(alerts.map((a) => a.alert))).toEqual(
       new Set([
@@ -78,6 +105,7 @@ describe('the alert rules', () => {
         'IngestLagCritical',
         'IngestDLQRateHigh',
         'IngestDLQSpike',
+        'IngestOlderRevisionsDeadLettered',
         'IngestBackpressureStuck',
         'IngestCircuitBreakerOpen',
         'ConsumerGroupLagHigh',

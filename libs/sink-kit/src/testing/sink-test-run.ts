@@ -9,6 +9,7 @@ export interface SinkTestRunOptions<S extends Sink> extends Omit<SinkStackRunOpt
   /** The sink under test (connected by the runner, closed by stop()). */
   sink: S;
   deadLetterInfrastructureFailures?: boolean;
+  olderRevision?: SinkAppOptions['olderRevision'];
   circuit?: SinkAppOptions['circuit'];
 }
 
@@ -33,6 +34,7 @@ export class SinkTestRun<S extends Sink> extends SinkStackRun {
       topics: [this.topic],
       env: this.runtimeEnv(),
       ...(this.opts.deadLetterInfrastructureFailures === undefined ? {} : { deadLetterInfrastructureFailures: this.opts.deadLetterInfrastructureFailures }),
+      ...(this.opts.olderRevision ? { olderRevision: this.opts.olderRevision } : {}),
       ...(this.opts.circuit ? { circuit: this.opts.circuit } : {}),
     });
     this.cleanUp({ groups: [`mesh.${this.app}.control.${this.sinkApp.instanceId}`] });
@@ -53,6 +55,14 @@ export class SinkTestRun<S extends Sink> extends SinkStackRun {
   > {
     const res = await fetch(`${this.base}/health/detailed`);
     return (await res.json()) as never;
+  }
+
+  /** The value of series `name` with these labels (among others) on the app's /metrics; undefined when it has none. */
+  async metric(name: string, labels: Record<string, string> = {}): Promise<number | undefined> {
+    const text = await (await fetch(`${this.base}/metrics`)).text();
+    const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+    const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && wanted.every((w) => l.includes(w)));
+    return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
   }
 
   override async stop(): Promise<void> {

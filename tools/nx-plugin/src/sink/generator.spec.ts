@@ -79,6 +79,7 @@ describe('sink generator', () => {
     expect(values).toContain('app: sink-ledger-archive');
     expect(values).toContain('topic: sink.ledger-archive');
     expect(values).toContain('SINK_TOPIC: sink.ledger-archive');
+    expect(values).toContain('SINK_OLDER_REVISION: dlq');
     expect(values).toContain('SINK_LEDGER_ARCHIVE_REDIS_URL: { secret: sink-ledger-archive, key: redis-url }');
     expect(values).not.toMatch(/MESH_ADMIN_TOKEN: ["']?\w/);
   });
