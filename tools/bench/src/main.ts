@@ -6,7 +6,9 @@
 //   2. baseline: a bare passthrough on the Kafka port drains it;          → router records/s vs. passthrough
 //   3. ingest-router drains it (dedupe on) to two sink topics; then a second router, tracing on at
 //      --trace-ratio, drains a backlog of its own (traced-router.ts)   → its records/s vs. the first;
-//   4. sink-postgres drains its topic;  baseline: COPY of as many rows  → rows/s vs. COPY
+//   4. sink-postgres drains its topic;  baseline: COPY of as many rows  → rows/s vs. COPY; then a
+//      second sink-postgres drains 4 revisions per id in shuffled order (shuffled-revisions.ts)
+//                                                                        → its rate vs. phase 4's;
 //   5. sink-search drains its topic;                                     → docs/s
 //   6. steady load at --rate for --duration with all three running: produce → row latency;
 //   7. fairness: tenant B at half its rate alone, then with tenant A at five times its rate on the
@@ -36,6 +38,7 @@ import { ProcSampler, type ProcUsage } from './proc-sampler.js';
 import { markdownTable, type Row } from './report.js';
 import { distribution, peakPerKey, perSecond } from './stats.js';
 import { readShippedLimits, SHIPPED_ROUTER_CONFIG, tenantsBelowLimit } from './tenant-limits.js';
+import { shuffledRevisionsPhase } from './shuffled-revisions.js';
 import { tracedRouterPhase } from './traced-router.js';
 
 const env = {
@@ -225,6 +228,27 @@ try {
     baseline: { name: 'COPY', value: copy.perSec },
     target: { value: 15_000, atLeast: true },
   });
+
+  // 4b. Late revisions: a second sink-postgres drains four revisions per id in shuffled order.
+  rows.push(
+    await shuffledRevisionsPhase({
+      run,
+      records: opts.records,
+      size: opts.size,
+      seed: opts.seed,
+      partitions: opts.partitions,
+      admin,
+      producer,
+      catalog,
+      pool,
+      schema,
+      env: { ...sinkEnv, DATABASE_URL: env.database, SINK_PG_SCHEMA: schema },
+      nodeArgs,
+      uniquePerSec: perSecond(written.count, written.ms),
+      started: (app) => apps.push(app),
+      phase,
+    }),
+  );
 
   // 5. sink-search drains its topic.
   const searchSink = spawnApp(
