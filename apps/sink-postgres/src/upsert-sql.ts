@@ -5,11 +5,15 @@
 //     INSERT INTO "s"."t" AS t (…) SELECT c1, … FROM input
 //     ON CONFLICT (key) DO UPDATE SET … WHERE excluded."revision" > t."revision"
 //     RETURNING t.<key> …)
-//   SELECT i.ord, applied?, cur."revision" FROM input i LEFT JOIN applied … LEFT JOIN "s"."t" cur …
+//   SELECT i.ord, applied?, cur."revision" FROM input i LEFT JOIN applied …
+//     LEFT JOIN "s"."t" cur ON <key> AND a.k1 IS NULL
 //
 // All parts of one statement see the same snapshot, so `cur` is the row as it was before the
 // statement: for a key the guard refused, that is the revision that won. One round trip tells
-// written / equal-revision / older-revision(current) for every row.
+// written / equal-revision / older-revision(current) for every row. `cur` is looked up only for
+// rows the guard refused (`a.k1 IS NULL`): an applied row needs no current revision, and in the
+// common batch (every row new or newer) that saves one index probe per row. Rows come back in
+// no particular order; the writer matches them by `ord`.
 import { qualifiedName, quoteIdent } from '@ingest-mesh/pg-kit';
 import { inputColumns, keyAliases, keyJoin, unnestInput } from './row-arrays.js';
 import type { TableMapping } from './table-config.js';
@@ -42,7 +46,6 @@ export function buildUpsertSql(schema: string, mapping: TableMapping): string {
     `SELECT i.ord, a.k1 IS NOT NULL AS applied, cur.${quoteIdent('revision')} AS current_revision`,
     'FROM input i',
     `LEFT JOIN applied a ON ${appliedJoin}`,
-    `LEFT JOIN ${target} cur ON ${keyJoin(mapping, 'cur', 'i', aliases)}`,
-    'ORDER BY i.ord',
+    `LEFT JOIN ${target} cur ON ${keyJoin(mapping, 'cur', 'i', aliases)} AND a.k1 IS NULL`,
   ].join('\n');
 }

@@ -7,10 +7,11 @@
 import { InternalError, SinkTimeoutError } from '@ingest-mesh/reason-codes';
 import { rankRevisions, settleSuperseded, type RevisionGroup } from '@ingest-mesh/sink-kit';
 import { prepareRow, type PreparedRow } from './column-values.js';
+import { encodeArrays } from './binary-arrays.js';
 import { writeIsolated } from './isolate.js';
-import { rowArrays } from './row-arrays.js';
+import { inputColumns, rowArrays } from './row-arrays.js';
 import type { SinkOutcome, SinkRecordIn } from './sink-types.js';
-import type { TableMapping } from './table-config.js';
+import type { ColumnType, TableMapping } from './table-config.js';
 import { describeRow, type Queryable, type TableWriter } from './table-writer.js';
 import { buildUpsertSql, type UpsertResultRow } from './upsert-sql.js';
 
@@ -30,6 +31,8 @@ type RowResult = AppliedResult | { status: 'failed'; error: unknown };
 
 export class RevisionGuardedUpsert implements TableWriter {
   readonly sql: string;
+  /** The type of each parameter array, in inputColumns order. */
+  private readonly types: ColumnType[];
 
   constructor(
     private readonly db: Queryable,
@@ -38,6 +41,7 @@ export class RevisionGuardedUpsert implements TableWriter {
   ) {
     if (mapping.mode !== 'upsert') throw new Error(`table ${mapping.table} is in ${mapping.mode} mode, not upsert`);
     this.sql = buildUpsertSql(schema, mapping);
+    this.types = inputColumns(mapping).map((c) => c.type);
   }
 
   async write(records: readonly SinkRecordIn[], signal?: AbortSignal): Promise<SinkOutcome[]> {
@@ -88,7 +92,9 @@ export class RevisionGuardedUpsert implements TableWriter {
 
   /** One statement for rows of distinct keys; a result per row, in order. */
   private async apply(rows: readonly Row[]): Promise<RowResult[]> {
-    const result = await this.db.query<UpsertResultRow>({ text: this.sql, values: rowArrays(this.mapping, rows) });
+    // Text and jsonb arrays travel in binary (binary-arrays.ts), the rest as array literals.
+    const values = encodeArrays(this.types, rowArrays(this.mapping, rows));
+    const result = await this.db.query<UpsertResultRow>({ text: this.sql, values });
     const byOrd = new Map(result.rows.map((r) => [Number(r.ord), r]));
     return rows.map((row, i): RowResult => {
       const r = byOrd.get(i + 1);
