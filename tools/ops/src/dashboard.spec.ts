@@ -46,6 +46,11 @@ describe('the Grafana dashboard', () => {
     expect(exprs.find((e) => e.panel === 'Dead letters by reason')!.expr).toMatch(/by \(app, reason\)/);
   });
 
+  it('shows late revisions apart: the dead-letter share leaves OLDER_REVISION out, a panel counts them by action', () => {
+    expect(exprs.find((e) => e.panel.startsWith('Dead-letter share of records'))!.expr).toContain('reason!="OLDER_REVISION"');
+    expect(exprs.find((e) => e.expr.includes('ingest_older_revisions_total'))!.expr).toMatch(/^sum by \(app, action\) /);
+  });
+
   it("shows ingest-router's slow lane per tenant: records waiting and the oldest one's age", () => {
     const lane = panels.find((p) => p.title.startsWith('Slow lane per tenant'))!;
     expect(lane, 'no slow-lane panel').toBeDefined();
