@@ -50,10 +50,8 @@ describe('replaying ingest.raw and sink.* through ingest-router and sink-postgre
     });
     h.addTopics(...router.topics);
     h.addGroupPrefix(router.groupId);
-    const tracked = router.child as typeof router.child & { output: string[] };
-    tracked.output = [];
-    router.child.stdout?.on('data', (c: Buffer) => tracked.output.push(c.toString()));
-    router.child.stderr?.on('data', (c: Buffer) => tracked.output.push(c.toString()));
+    // Adopted, so h.stop() stops it (it outlived every CI run before) and its output is kept.
+    h.adopt(router.child as Child);
     const sinkPort = await freePort();
     const sink = spawn(process.execPath, ['--conditions=@ingest-mesh/source', '--import', 'tsx', path.join(REPO_ROOT, 'apps/sink-postgres/src/main.ts')], {
       cwd: REPO_ROOT,
