@@ -60,13 +60,7 @@ describe('the alert rules', () => {
     ['a sum over router instances', 'max by (tenant) (ingest_deferred_oldest_age_seconds)', 'sum by (tenant) (ingest_deferred_oldest_age_seconds)'],
     ['a shorter for', '(ingest_deferred_oldest_age_seconds) > 600\n        for: 5m', '(ingest_deferred_oldest_age_seconds) > 600\n        for: 2m'],
   ])('have IngestDeferredRecordsWaiting tests that fail on %s', (_, from, to) => {
-    const source = readFileSync(RULES, 'utf8');
-    expect(source).toContain(from);
-    const mutated = path.join(scratch, 'mutated-deferred.rules.yaml');
-    writeFileSync(mutated, source.replace(from, to));
-    const tests = path.join(scratch, 'mutated-deferred.test.yaml');
-    writeFileSync(tests, readFileSync(TESTS, 'utf8').replace('../../../k8s/alerts/ingest-mesh.rules.yaml', mutated));
-    const r = promtool('test', 'rules', tests);
+    const r = promtoolOnMutated('deferred', from, to);
     expect(r.status, r.out).not.toBe(0);
     expect(r.out).toContain('IngestDeferredRecordsWaiting');
   });
@@ -87,13 +81,7 @@ describe('the alert rules', () => {
       'IngestOlderRevisionsDeadLettered',
     ],
   ])('have OLDER_REVISION tests that fail on %s', (_, from, to, alert) => {
-    const source = readFileSync(RULES, 'utf8');
-    expect(source).toContain(from);
-    const mutated = path.join(scratch, 'mutated-older.rules.yaml');
-    writeFileSync(mutated, source.replace(from, to));
-    const tests = path.join(scratch, 'mutated-older.test.yaml');
-    writeFileSync(tests, readFileSync(TESTS, 'utf8').replace('../../../k8s/alerts/ingest-mesh.rules.yaml', mutated));
-    const r = promtool('test', 'rules', tests);
+    const r = promtoolOnMutated('older', from, to);
     expect(r.status, r.out).not.toBe(0);
     expect(r.out).toContain(alert);
   });
@@ -138,3 +126,14 @@ describe('the alert rules', () => {
     }
   });
 });
+
+/** The rule tests run against the rules with `from` replaced by `to` (which must be there). */
+function promtoolOnMutated(name: string, from: string, to: string) {
+  const source = readFileSync(RULES, 'utf8');
+  expect(source).toContain(from);
+  const mutated = path.join(scratch, `mutated-${name}.rules.yaml`);
+  writeFileSync(mutated, source.replace(from, to));
+  const tests = path.join(scratch, `mutated-${name}.test.yaml`);
+  writeFileSync(tests, readFileSync(TESTS, 'utf8').replace('../../../k8s/alerts/ingest-mesh.rules.yaml', mutated));
+  return promtool('test', 'rules', tests);
+}
