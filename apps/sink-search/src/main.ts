@@ -1,10 +1,9 @@
 // sink-search: sink.search → OpenSearch. Reads the environment, builds the SearchSink on the
 // OpenSearch backend — with a schema catalog on the registry, from which each entity type's
 // mappings are derived — and runs it on the sink-kit runner until SIGTERM.
-import { SchemaCatalog } from '@ingest-mesh/avro';
+import { SchemaCatalog, createSchemaRegistry } from '@ingest-mesh/avro';
 import { runSinkApp } from '@ingest-mesh/sink-kit';
 import { createLogger } from '@ingest-mesh/telemetry';
-import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { APP, loadSinkSearchEnv } from './app-env.js';
 import { openSearchBackendOptions, searchSinkOptions } from './config.js';
 import { OpenSearchBackend } from './opensearch-backend.js';
@@ -12,7 +11,7 @@ import { SearchSink } from './search-sink.js';
 
 const env = loadSinkSearchEnv();
 const logger = createLogger({ app: APP, level: env.LOG_LEVEL });
-const schemas = new SchemaCatalog({ registry: new SchemaRegistry({ host: env.SCHEMA_REGISTRY_URL }) });
+const schemas = new SchemaCatalog({ registry: createSchemaRegistry({ host: env.SCHEMA_REGISTRY_URL }) });
 const sink = new SearchSink({
   ...searchSinkOptions(env),
   backend: new OpenSearchBackend(openSearchBackendOptions(env)),

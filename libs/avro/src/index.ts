@@ -15,3 +15,4 @@ export { fromJson, type FieldError, type FromJsonOptions, type FromJsonResult } 
 export { parseIsoTimestamp } from './json-timestamp.js';
 export { registerSchemas, registerSchema, type RegisteredSubject } from './register-schemas.js';
 export { readSchemaFiles, DEFAULT_SCHEMAS_DIR, MESH_SCHEMA_FILES, type SchemaFile } from './schema-files.js';
+export { createSchemaRegistry, REGISTRY_REQUEST_TIMEOUT_MS, REGISTRY_RETRIES, type SchemaRegistryOptions } from './registry-client.js';

@@ -11,9 +11,8 @@
 import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { kafkaClientKind } from '@ingest-mesh/kafka-client';
-import { registerSchemas } from '@ingest-mesh/avro';
+import { registerSchemas, createSchemaRegistry } from '@ingest-mesh/avro';
 import { freePort, REPO_ROOT } from '@ingest-mesh/testing';
-import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import pg from 'pg';
 import { ChaosStack } from './chaos-stack.js';
 import { runSchedule, type FaultLog } from './executor.js';
@@ -84,7 +83,7 @@ process.once('SIGTERM', interrupt);
 
 try {
   // The registry is the ambient stack's (see chaos-stack.ts): fail before starting anything without it.
-  await registerSchemas(new SchemaRegistry({ host: stack.endpoints.SCHEMA_REGISTRY_URL })).catch((err: unknown) => {
+  await registerSchemas(createSchemaRegistry({ host: stack.endpoints.SCHEMA_REGISTRY_URL })).catch((err: unknown) => {
     throw new Error(
       `the schema registry at ${stack.endpoints.SCHEMA_REGISTRY_URL} (SCHEMA_REGISTRY_URL) did not take the mesh's schemas: ${(err as Error).message}; start it (npm run stack:up) or point SCHEMA_REGISTRY_URL at one`,
     );

@@ -4,8 +4,7 @@
 // PostgreSQL and one full-text search result from OpenSearch.
 // Exits 1 if any record did not end where it should, or a good one is not in PostgreSQL or the index.
 import { randomUUID } from 'node:crypto';
-import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { SchemaCatalog, SINK_RECORD_SUBJECT } from '@ingest-mesh/avro';
+import { SchemaCatalog, SINK_RECORD_SUBJECT, createSchemaRegistry } from '@ingest-mesh/avro';
 import { endpointsFromEnv } from '@ingest-mesh/env-config';
 import { createKafkaClient } from '@ingest-mesh/kafka-client';
 import { demoRecords, type DemoRecord } from './records.js';
@@ -21,7 +20,7 @@ const run = randomUUID().slice(0, 6);
 const watched = ['sink.postgres', 'sink.search', 'dlq.ingest-router'];
 
 const kafka = createKafkaClient({ clientId: `demo-${run}`, brokers });
-const registry = new SchemaRegistry({ host: endpoints.SCHEMA_REGISTRY_URL });
+const registry = createSchemaRegistry({ host: endpoints.SCHEMA_REGISTRY_URL });
 const records = demoRecords(run);
 
 const admin = kafka.admin();

@@ -1,6 +1,6 @@
 // Publishes one signed dlq command on the control topic. Kafka and the registry are given a few
 // seconds: an operator at 3 a.m. wants "cannot reach Kafka" (exit 3), not a hang.
-import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { createSchemaRegistry } from '@ingest-mesh/avro';
 import { createKafkaClient } from '@ingest-mesh/kafka-client';
 import { ControlCodec, newCommand, publishCommand, signCommand, type ControlCommand, type NewCommandInput } from '@ingest-mesh/control';
 import type { CliConfig } from './config.js';
@@ -22,7 +22,7 @@ export async function sendCommand(config: CliConfig, input: Omit<NewCommandInput
     throw unreachable(`Kafka (KAFKA_BROKERS=${config.brokers.join(',')})`, err);
   }
   try {
-    const codec = new ControlCodec(new SchemaRegistry({ host: config.registryUrl }));
+    const codec = new ControlCodec(createSchemaRegistry({ host: config.registryUrl }));
     await codec.schemaId().catch((err: unknown) => {
       throw unreachable(`the schema registry (SCHEMA_REGISTRY_URL=${config.registryUrl})`, err);
     });

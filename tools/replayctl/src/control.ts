@@ -1,6 +1,6 @@
 // Sends one signed replay command and waits for the coordinator's recorded outcome.
+import { createSchemaRegistry } from '@ingest-mesh/avro';
 import { ControlCodec, newCommand, publishCommand, signCommand, type ControlCommandType } from '@ingest-mesh/control';
-import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { createKafkaClient } from '@ingest-mesh/kafka-client';
 import type { CliEnv } from './env.js';
 import type { CommandView, ReplayReader } from './read.js';
@@ -28,7 +28,7 @@ export function kafkaSender(env: CliEnv, reader: ReplayReader, secret: string): 
     const cmd = signCommand(newCommand({ type: input.type, target: { tenant: input.tenant ?? null }, args: input.args, issuedBy: input.issuedBy }), secret);
     try {
       await producer.connect();
-      await publishCommand(producer, new ControlCodec(new SchemaRegistry({ host: env.SCHEMA_REGISTRY_URL })), cmd, env.MESH_CONTROL_TOPIC);
+      await publishCommand(producer, new ControlCodec(createSchemaRegistry({ host: env.SCHEMA_REGISTRY_URL })), cmd, env.MESH_CONTROL_TOPIC);
     } catch (err) {
       throw new UnreachableError(`could not publish the command on ${env.MESH_CONTROL_TOPIC}: ${err instanceof Error ? err.message : String(err)}`, {
         cause: err,

@@ -1,6 +1,5 @@
 // `tools/schemas/register.ts`: registers the mesh's schemas and prints one line per subject.
-import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { DEFAULT_SCHEMAS_DIR, registerSchemas, type RegisteredSubject } from '@ingest-mesh/avro';
+import { DEFAULT_SCHEMAS_DIR, registerSchemas, type RegisteredSubject, createSchemaRegistry } from '@ingest-mesh/avro';
 import { ENDPOINT_DEFAULTS } from '@ingest-mesh/env-config';
 import { classify } from '@ingest-mesh/reason-codes';
 
@@ -44,7 +43,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, out:
     return 2;
   }
   try {
-    const registered = await registerSchemas(new SchemaRegistry({ host: opts.registryUrl }), opts.dir);
+    const registered = await registerSchemas(createSchemaRegistry({ host: opts.registryUrl }), opts.dir);
     for (const r of registered) out(formatLine(r));
     return 0;
   } catch (e) {

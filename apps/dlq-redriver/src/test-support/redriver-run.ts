@@ -1,11 +1,11 @@
 // For *.int.spec.ts only: one run of the dlq-redriver on the real stack with everything unique to
 // it (store schema, control and events topics, DLQ and origin topics, groups, tenants), the
 // redriver in-process (startRedriver), dlqtriage as a child process, and stop() removing it all.
+import { createSchemaRegistry } from '@ingest-mesh/avro';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { stackEndpoints, stopChild } from '@ingest-mesh/testing';
-import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { createKafkaClient, type Admin, type Consumer, type KafkaMessage, type Producer } from '@ingest-mesh/kafka-client';
 import pg from 'pg';
 import { DlqPublisher, type MeshApp } from '@ingest-mesh/kafka-runtime';
@@ -38,7 +38,7 @@ export class RedriverRun {
   readonly tenantB = `globex-${this.run}`;
   readonly secrets = { MESH_ADMIN_TOKEN: `admin-${randomBytes(16).toString('hex')}`, MESH_CONTROL_SECRET: `control-${randomBytes(24).toString('hex')}` };
   readonly kafka = createKafkaClient({ clientId: `dlq-int-${this.run}`, brokers: BROKERS });
-  readonly registry = new SchemaRegistry({ host: REGISTRY_URL });
+  readonly registry = createSchemaRegistry({ host: REGISTRY_URL });
   readonly pool = new pg.Pool({ connectionString: DATABASE_URL, max: 3 });
   readonly events: MeshEvent[] = [];
   readonly origin: KafkaMessage[] = [];

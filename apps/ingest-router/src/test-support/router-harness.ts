@@ -3,10 +3,9 @@
 // what it writes, and removes it all afterwards.
 import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
-import { registerSchemas, SchemaCatalog } from '@ingest-mesh/avro';
+import { registerSchemas, SchemaCatalog, createSchemaRegistry } from '@ingest-mesh/avro';
 import { DLQ_HEADERS, headerString, type MeshApp } from '@ingest-mesh/kafka-runtime';
 import { stackEndpoints, waitFor } from '@ingest-mesh/testing';
-import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { createKafkaClient, type Admin, type Consumer, type KafkaClient, type KafkaMessage, type Message, type Producer } from '@ingest-mesh/kafka-client';
 import { loadRouterEnv } from '../config.js';
 import { startRouter } from '../router-app.js';
@@ -154,7 +153,7 @@ export class RouterRun {
   /** Named in the config, never set: initech has no webhook token. */
   readonly missingTokenEnv = `ROUTER_TOKEN_INITECH_${this.run.toUpperCase()}`;
   readonly kafka = createKafkaClient({ clientId: `router-int-${this.run}`, brokers: BROKERS });
-  readonly registry = new SchemaRegistry({ host: REGISTRY_URL });
+  readonly registry = createSchemaRegistry({ host: REGISTRY_URL });
   /** The test's own catalog, to decode what the router wrote. */
   readonly catalog = new SchemaCatalog({ registry: this.registry, refreshMs: 1000 });
   admin!: Admin;

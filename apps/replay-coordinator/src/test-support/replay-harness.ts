@@ -2,12 +2,12 @@
 // unique to it (control topic, schema, groups, topics), the coordinator as child processes of
 // its main.ts (so a test can SIGKILL one), commands signed and published as replayctl does,
 // and the store read directly. stop() removes it all.
+import { createSchemaRegistry } from '@ingest-mesh/avro';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { deleteGroupsByPrefix, keepOutput, stackEndpoints, stopChild } from '@ingest-mesh/testing';
 import { ControlCodec, newCommand, publishCommand, signCommand, type ControlCommandType } from '@ingest-mesh/control';
-import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { createKafkaClient, type Admin, type KafkaMessage, type Message, type Producer } from '@ingest-mesh/kafka-client';
 import pg from 'pg';
 
@@ -33,7 +33,7 @@ export class ReplayHarness {
   readonly groupPrefix = `test.replay.${this.run}`;
   readonly secrets = { MESH_ADMIN_TOKEN: `admin-${randomBytes(16).toString('hex')}`, MESH_CONTROL_SECRET: `control-${randomBytes(24).toString('hex')}` };
   readonly kafka = createKafkaClient({ clientId: `replay-int-${this.run}`, brokers: BROKERS });
-  readonly registry = new SchemaRegistry({ host: REGISTRY_URL });
+  readonly registry = createSchemaRegistry({ host: REGISTRY_URL });
   readonly codec = new ControlCodec(this.registry);
   readonly pool = new pg.Pool({ connectionString: DATABASE_URL, max: 3 });
   admin!: Admin;

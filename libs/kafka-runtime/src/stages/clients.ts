@@ -1,8 +1,9 @@
 // Stage "clients": everything an app talks to, connected once — logger, telemetry, Kafka (admin,
 // idempotent producer), the schema registry, the mesh.events publisher, the DLQ publisher and,
 // for apps that dedupe, the Redis idempotency store. Closing is the reverse, in shutdown.
+import { createSchemaRegistry } from '@ingest-mesh/avro';
 import { createKafkaClient, type Admin, type KafkaClient, type Producer } from '@ingest-mesh/kafka-client';
-import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { createRedisClient, RedisIdempotencyStore, waitUntilReady } from '@ingest-mesh/idempotency';
 import {
   createLogger,
@@ -55,7 +56,7 @@ export async function connectClients(opts: ClientsOptions): Promise<Clients> {
   const kafka = createKafkaClient({ kind: env.MESH_KAFKA_CLIENT, clientId: instanceId, brokers: env.KAFKA_BROKERS, logger });
   const admin = kafka.admin();
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5 });
-  const registry = new SchemaRegistry({ host: env.SCHEMA_REGISTRY_URL });
+  const registry = createSchemaRegistry({ host: env.SCHEMA_REGISTRY_URL });
   const dlq = new DlqPublisher({ producer, app });
 
   await admin.connect();

@@ -4,10 +4,9 @@
 // dead letters and committed offsets; stop() removes it all. SinkTestRun adds a Sink in-process;
 // a sink's own harness (sink-postgres' SinkPgRun) adds its store and child processes.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { registerSchemas, SchemaCatalog } from '@ingest-mesh/avro';
+import { registerSchemas, SchemaCatalog, createSchemaRegistry } from '@ingest-mesh/avro';
 import { brokerList, endpointsFromEnv, parseEnv } from '@ingest-mesh/env-config';
 import { DLQ_HEADERS, headerString, runtimeEnvShape, type RuntimeEnv } from '@ingest-mesh/kafka-runtime';
-import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { createKafkaClient, type Admin, type Consumer, type KafkaMessage, type Producer } from '@ingest-mesh/kafka-client';
 import { SinkRecordFactory } from './sink-records.js';
 
@@ -43,7 +42,7 @@ export class SinkStackRun {
   readonly dlqTopic: string;
   readonly tenant: string;
   readonly kafka = createKafkaClient({ clientId: `sink-int-${this.run}`, brokers: BROKERS });
-  readonly registry = new SchemaRegistry({ host: REGISTRY_URL });
+  readonly registry = createSchemaRegistry({ host: REGISTRY_URL });
   readonly catalog = new SchemaCatalog({ registry: this.registry });
   readonly records: SinkRecordFactory;
   /** The dead letters of the run's topic, in the order read. */

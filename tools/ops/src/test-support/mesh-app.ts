@@ -3,10 +3,9 @@
 // run's own; real SinkRecords to feed it; stop() removes all of it.
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { registerSchemas, SchemaCatalog } from '@ingest-mesh/avro';
+import { registerSchemas, SchemaCatalog, createSchemaRegistry } from '@ingest-mesh/avro';
 import { SinkRecordFactory } from '@ingest-mesh/sink-kit/testing';
 import { freePort, waitFor } from '@ingest-mesh/testing';
-import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { createKafkaClient, type Admin, type Producer } from '@ingest-mesh/kafka-client';
 import pg from 'pg';
 import { REPO_ROOT } from '../tools.js';
@@ -48,7 +47,7 @@ export class MeshAppRun {
     await this.admin.createTopics({ waitForLeaders: true, topics: [{ topic: this.topic, numPartitions: 3, replicationFactor: -1 }] });
     this.producer = kafka.producer();
     await this.producer.connect();
-    const registry = new SchemaRegistry({ host: process.env.SCHEMA_REGISTRY_URL! });
+    const registry = createSchemaRegistry({ host: process.env.SCHEMA_REGISTRY_URL! });
     await registerSchemas(registry);
     this.records = new SinkRecordFactory(new SchemaCatalog({ registry }), `acme-${this.run}`);
     this.db = new pg.Client({ connectionString: process.env.DATABASE_URL });
