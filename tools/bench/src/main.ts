@@ -31,13 +31,14 @@ import { hotspotsOfFile } from './cpu-profile.js';
 import { fairnessRows, type FairnessResult } from './fairness.js';
 import { countByTenant, endOffsetTotal, lagOf, measureDrain, produceAll, produceAtRate, waitCaughtUp } from './kafka-io.js';
 import { encodePlan, stampedJson, withTraceparents } from './load-messages.js';
-import { backlogPlan, backlogTimestamps, countKinds, paddedName, planLoad, tenantName, tenantsOf } from './load-plan.js';
+import { backlogPlan, backlogTimestamps, countKinds, paddedName, tenantName, tenantsOf } from './load-plan.js';
 import { parseBenchOptions, USAGE, type BenchOptions } from './options.js';
 import { ProcSampler, type ProcUsage } from './proc-sampler.js';
 import { markdownTable, type Row } from './report.js';
 import { distribution, peakPerKey, perSecond } from './stats.js';
 import { readShippedLimits, SHIPPED_ROUTER_CONFIG, tenantsBelowLimit } from './tenant-limits.js';
 import { shuffledRevisionsPhase } from './shuffled-revisions.js';
+import { steadyPhases, steadyRows } from './steady.js';
 import { tracedRouterPhase } from './traced-router.js';
 
 const env = {
@@ -107,7 +108,8 @@ try {
   const limit = shipped[0]!;
   const limitB = shipped[1 % shipped.length]!;
   const windowMs = (limit.burst / limit.ratePerSec) * 1000;
-  const steadyTenants = tenantsBelowLimit(opts.rate, limit);
+  // Enough tenants for the highest steady rate (each below its limit).
+  const steadyTenants = tenantsBelowLimit(Math.max(opts.rate, ...opts.sweep), limit);
   // The fairness phase's control: A's volume (5 × its rate) from tenants each below its rate.
   const controlTenants = tenantsBelowLimit(5 * limit.ratePerSec, limit);
   const fair = { a: `bench-${run}-a`, b: `bench-${run}-b` };
@@ -261,43 +263,29 @@ try {
   const indexed = await phase('sink-search', { 'sink-search': searchSink.child.pid }, () => measureDrain(admin, groups.search, topics.search, 900_000));
   rows.push({ what: 'sink-search documents (bulk, external versions)', value: perSecond(indexed.count, indexed.ms), unit: 'docs/s' });
 
-  // 6. Steady load with everything running: produce time (occurredAt) → the row's write.
-  const steadyCount = opts.rate * opts.durationSec;
-  // Spread over enough tenants that each is offered at most 80 % of its rate: the latency of the router, not of the limit.
-  const steadyPlan = planLoad({
-    count: steadyCount,
-    size: opts.size,
-    tenants: steadyTenants,
-    dupPct: 0,
-    badPct: 0,
-    seed: opts.seed + 1,
-    run,
-    idPrefix: 'lat-',
-  });
+  // 6. Steady load with everything running: --rate, then the --sweep rates (steady.ts).
   const pids = { 'ingest-router': router.child.pid, 'sink-postgres': pgSink.child.pid, 'sink-search': searchSink.child.pid };
-  const steady = await phase(`steady ${opts.rate}/s`, pids, async () => {
-    // JSON envelopes, so occurredAt is the send time of each tick without an encode per record.
-    const ms = await produceAtRate(
+  const steady = await steadyPhases(
+    {
       producer,
+      admin,
       rawTopic,
-      (i, now) => {
-        const p = steadyPlan[i] as Extract<(typeof steadyPlan)[number], { kind: 'good' }>;
-        return stampedJson(p.tenant, p.id, p.name, now);
-      },
-      steadyCount,
-      opts.rate,
-    );
-    await waitCaughtUp(admin, spawned.groupId, rawTopic, 300_000);
-    await waitCaughtUp(admin, groups.pg, topics.pg, 300_000);
-    return ms;
-  });
-  const lat = distribution(await latencies(pool, undefined, 'lat-'));
-  const achieved = perSecond(steadyCount, steady);
-  const parkedSteady = (await endOffsetTotal(admin, deferredTopic)) - parkedBacklog;
-  const note = `${Math.round(achieved)} records/s offered for ${opts.durationSec} s (JSON envelopes stamped at send) over ${steadyTenants} tenants (~${Math.round(achieved / steadyTenants)}/s each, limit ${limit.ratePerSec}/s): ${parkedSteady} parked; ${lat.count} rows`;
-  rows.push({ what: 'end to end p50 (produce → sink-postgres write)', value: lat.p50, unit: 'ms', note });
-  rows.push({ what: 'end to end p95', value: lat.p95, unit: 'ms' });
-  rows.push({ what: 'end to end p99', value: lat.p99, unit: 'ms', target: { value: 250, atLeast: false } });
+      deferredTopic,
+      routerGroup: spawned.groupId,
+      pgGroup: groups.pg,
+      pgTopic: topics.pg,
+      size: opts.size,
+      durationSec: opts.durationSec,
+      seed: opts.seed + 1,
+      run,
+      tenantsFor: (rate) => tenantsBelowLimit(rate, limit),
+      latencies: (prefix) => latencies(pool, undefined, prefix),
+      phase: (what, work) => phase(what, pids, work),
+    },
+    opts.rate,
+    opts.sweep,
+  );
+  rows.push(...steadyRows(steady, limit.ratePerSec));
 
   // 7. Fairness: B at half its rate alone, then with A at five times its rate, on the same partitions.
   await waitCaughtUp(admin, groups.search, topics.search, 300_000);
@@ -318,7 +306,7 @@ try {
     '',
     `${opts.records} records of ~${opts.size} B (${opts.format}; ${kinds.good} good, ${kinds.dup} duplicates, ${kinds.bad} bad), ${opts.tenants} tenants, ${opts.partitions} partitions; the whole stack and the apps on this machine (${(await import('node:os')).cpus().length} cores).`,
     '',
-    `Every tenant has the ${limitsNote}. The throughput phases drain a backlog offered within each tenant's limit (Kafka timestamps at 80 % of its rate), the steady phase is spread over ${steadyTenants} tenants below their rate; in the fairness phase tenant A is offered ${fairness.a.offeredPerSec}/s (${fairness.a.offeredPerSec / fairness.a.ratePerSec}× its rate) for ${fairness.a.offeredSec} s and tenant B ${fairness.b.offeredPerSec}/s for ${fairness.b.offeredSec} s: alone, with A's volume from ${fairness.control.tenants} tenants within their rate (control), and with A.`,
+    `Every tenant has the ${limitsNote}. The throughput phases drain a backlog offered within each tenant's limit (Kafka timestamps at 80 % of its rate), each steady phase is spread over enough tenants that each is offered at most 80 % of its rate (its note says how many); in the fairness phase tenant A is offered ${fairness.a.offeredPerSec}/s (${fairness.a.offeredPerSec / fairness.a.ratePerSec}× its rate) for ${fairness.a.offeredSec} s and tenant B ${fairness.b.offeredPerSec}/s for ${fairness.b.offeredSec} s: alone, with A's volume from ${fairness.control.tenants} tenants within their rate (control), and with A.`,
     '',
     markdownTable(rows),
     '',

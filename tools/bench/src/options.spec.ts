@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseBenchOptions } from './options.js';
 
 describe('parseBenchOptions', () => {
-  it('has the defaults of the targets: 1 KB Avro records, 5,000 records/s for the latency', () => {
+  it('has the defaults of the targets: 1 KB Avro records, 2,500 records/s for the latency, then a sweep up to 10,000', () => {
     expect(parseBenchOptions(['--seed', '7'])).toEqual({
       records: 40_000,
       size: 1024,
@@ -10,7 +10,8 @@ describe('parseBenchOptions', () => {
       dupPct: 5,
       badPct: 1,
       format: 'avro',
-      rate: 5000,
+      rate: 2500,
+      sweep: [5000, 7500, 10_000],
       durationSec: 20,
       fairSec: 20,
       partitions: 4,
@@ -36,6 +37,8 @@ describe('parseBenchOptions', () => {
       'json',
       '--rate',
       '100',
+      '--sweep',
+      '400, 200',
       '--duration',
       '3',
       '--fair-duration',
@@ -56,6 +59,7 @@ describe('parseBenchOptions', () => {
       badPct: 0,
       format: 'json',
       rate: 100,
+      sweep: [400, 200],
       durationSec: 3,
       fairSec: 6,
       partitions: 2,
@@ -75,6 +79,9 @@ describe('parseBenchOptions', () => {
     expect(() => parseBenchOptions(['--client', 'rdkafka'])).toThrow('--client must be kafkajs, platformatic or both, got "rdkafka"');
     expect(parseBenchOptions(['--client', 'both']).client).toBe('both');
     expect(parseBenchOptions([]).client).toBeUndefined();
+    expect(() => parseBenchOptions(['--sweep', '5000,fast'])).toThrow('--sweep must be rates from 1 to 1000000 separated by commas, or none, got "5000,fast"');
+    expect(() => parseBenchOptions(['--sweep', ''])).toThrow('--sweep must be rates');
+    expect(parseBenchOptions(['--sweep', 'none']).sweep).toEqual([]);
     expect(() => parseBenchOptions(['--nope'])).toThrow();
   });
 });

@@ -10,6 +10,8 @@ export interface BenchOptions {
   badPct: number;
   format: Format;
   rate: number;
+  /** Higher steady rates, tried in order until one's p99 reaches a second (none: []). */
+  sweep: number[];
   durationSec: number;
   /** Seconds B is offered in each half of the fairness phase (A: half of that). */
   fairSec: number;
@@ -24,7 +26,8 @@ export interface BenchOptions {
 }
 
 export const USAGE = `npm run bench -- [--records N] [--size BYTES] [--tenants N] [--dup PCT] [--bad PCT]
-                    [--format avro|json] [--rate PER_SEC] [--duration SEC] [--fair-duration SEC]
+                    [--format avro|json] [--rate PER_SEC] [--sweep R1,R2,...|none] [--duration SEC]
+                    [--fair-duration SEC]
                     [--partitions N] [--seed N] [--profile] [--trace-ratio R]
                     [--client kafkajs|platformatic|both]
   --records     records for the throughput phases (default 40000)
@@ -32,8 +35,11 @@ export const USAGE = `npm run bench -- [--records N] [--size BYTES] [--tenants N
   --tenants     tenants the records are spread over (default 4)
   --dup, --bad  percent of duplicates and of records that are no envelope (default 5, 1)
   --format      envelope format on the raw topic (default avro)
-  --rate        records/s of the steady phase that measures end-to-end latency (default 5000)
-  --duration    seconds of the steady phase (default 20)
+  --rate        records/s of the steady phase that measures end-to-end latency (default 2500)
+  --sweep       higher steady rates, each run like --rate's, in order until one's p99 reaches
+                1 s: the report states the highest rate whose p99 stays under it
+                (default 5000,7500,10000; none: --rate only)
+  --duration    seconds of each steady phase (default 20)
   --fair-duration  seconds tenant B is offered half its rate, alone and then with tenant A offered
                 five times its rate for the first half of it (default 20)
   --partitions  partitions of the run's topics (default 4)
@@ -57,6 +63,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       bad: { type: 'string' },
       format: { type: 'string' },
       rate: { type: 'string' },
+      sweep: { type: 'string' },
       duration: { type: 'string' },
       'fair-duration': { type: 'string' },
       partitions: { type: 'string' },
@@ -67,7 +74,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     },
     strict: true,
   });
-  const int = (name: Exclude<keyof typeof values, 'profile' | 'trace-ratio' | 'client'>, fallback: number, min: number, max: number): number => {
+  const int = (name: Exclude<keyof typeof values, 'profile' | 'trace-ratio' | 'client' | 'sweep'>, fallback: number, min: number, max: number): number => {
     const raw = values[name];
     if (raw === undefined) return fallback;
     const n = Number(raw);
@@ -93,7 +100,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     dupPct,
     badPct,
     format,
-    rate: int('rate', 5000, 1, 1_000_000),
+    rate: int('rate', 2500, 1, 1_000_000),
+    sweep: sweepOf(values.sweep),
     durationSec: int('duration', 20, 1, 3600),
     fairSec: int('fair-duration', 20, 2, 3600),
     partitions: int('partitions', 4, 1, 256),
@@ -102,4 +110,15 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     traceRatio,
     client,
   };
+}
+
+/** --sweep: rates (records/s) separated by commas, or none. */
+function sweepOf(raw: string | undefined): number[] {
+  if (raw === undefined) return [5000, 7500, 10_000];
+  if (raw.trim() === 'none') return [];
+  const rates = raw.split(',').map((r) => Number(r.trim()));
+  if (rates.length === 0 || rates.some((r) => !Number.isInteger(r) || r < 1 || r > 1_000_000)) {
+    throw new Error(`--sweep must be rates from 1 to 1000000 separated by commas, or none, got "${raw}"`);
+  }
+  return rates;
 }
