@@ -15,13 +15,13 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const failures = [];
-// Colours and vitest's indentation out; the first lines of an error say what it is.
+// Colours, blank lines and stack frames out; the first lines of an error say what it is.
 const firstLines = (text, n = 6) =>
   String(text ?? '')
     .replace(/\x1b\[[0-9;]*m/g, '')
     .split('\n')
     .map((l) => l.trimEnd())
-    .filter((l) => l.trim() !== '')
+    .filter((l) => l.trim() !== '' && !/^\s*at /.test(l))
     .slice(0, n);
 for (const file of files.sort()) {
   const report = JSON.parse(readFileSync(path.join(dir, file), 'utf8'));

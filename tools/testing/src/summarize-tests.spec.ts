@@ -57,8 +57,17 @@ describe('summarize-tests', () => {
     ]);
   });
 
-  it('ends with each failed test and the first lines of its error, colours removed', () => {
-    const error = ['\x1b[31mAssertionError: expected 279 to be 280\x1b[39m', '', '- Expected', '+ Received', 'line 5', 'line 6', 'line 7 (cut)'].join('\n');
+  it('ends with each failed test and the first lines of its error, colours and stack frames removed', () => {
+    const error = [
+      '\x1b[31mAssertionError: expected 279 to be 280\x1b[39m',
+      '    at Proxy.<anonymous> (file:///repo/node_modules/@vitest/expect/dist/index.js:1283:10)',
+      '',
+      '- Expected',
+      '+ Received',
+      'line 5',
+      'line 6',
+      'line 7 (cut)',
+    ].join('\n');
     const { code, lines } = summarize({
       'replay.int': report([
         {
