@@ -2,6 +2,7 @@
 // the port keeps. Its own log lines go to the given logger.
 import { Kafka, logLevel, Partitioners, type Consumer as KjsConsumer, type LogEntry } from 'kafkajs';
 import { KafkaGroupsNotDeletedError } from './errors.js';
+import { recoveringProducer } from './kafkajs-producer.js';
 import { silenceKafkajsNegativeTimeoutWarning } from './kafkajs-warning.js';
 import type { Admin, Consumer, ConsumerOptions, KafkaClient, KafkaClientOptions, KafkaLogger, Producer, ProducerOptions } from './port.js';
 
@@ -21,13 +22,20 @@ export function createKafkajsClient(opts: KafkaClientOptions): KafkaClient {
   });
   return {
     kind: 'kafkajs',
-    producer: (options: ProducerOptions = {}): Producer =>
-      kafka.producer({
-        idempotent: options.idempotent ?? false,
-        ...(options.maxInFlightRequests === undefined ? {} : { maxInFlightRequests: options.maxInFlightRequests }),
-        allowAutoTopicCreation: false,
-        createPartitioner: Partitioners.DefaultPartitioner,
-      }),
+    producer: (options: ProducerOptions = {}): Producer => {
+      const create = () =>
+        kafka.producer({
+          idempotent: options.idempotent ?? false,
+          ...(options.maxInFlightRequests === undefined ? {} : { maxInFlightRequests: options.maxInFlightRequests }),
+          allowAutoTopicCreation: false,
+          createPartitioner: Partitioners.DefaultPartitioner,
+        });
+      // Only an idempotent producer has state on the broker to lose.
+      if (!options.idempotent) return create();
+      return recoveringProducer(create, ({ error, replacements }) =>
+        opts.logger?.warn({ err: error, replacements }, "the broker lost this producer's idempotence state; sending again with a new producer id"),
+      );
+    },
     consumer: (options: ConsumerOptions): Consumer => consumerOf(kafka.consumer({ ...options, allowAutoTopicCreation: false })),
     admin: (): Admin => adminOf(kafka),
   };

@@ -77,6 +77,10 @@ describe('kafkajs', () => {
     expect(codeOf(createErrorFromCode(6))).toEqual({ code: 'CONNECTION_ERROR', retryable: true }); // NOT_LEADER_FOR_PARTITION: leader moving
     expect(codeOf(createErrorFromCode(29))).toEqual({ code: 'CONNECTION_ERROR', retryable: false }); // TOPIC_AUTHORIZATION_FAILED
     expect(codeOf(createErrorFromCode(21))).toEqual({ code: 'INTERNAL_ERROR', retryable: false }); // INVALID_REQUIRED_ACKS: our config
+    // An idempotent producer's state lost by the broker (kafkajs calls these not retriable): the round is tried again.
+    expect(codeOf(createErrorFromCode(45))).toEqual({ code: 'CONNECTION_ERROR', retryable: true }); // OUT_OF_ORDER_SEQUENCE_NUMBER
+    expect(codeOf(createErrorFromCode(59))).toEqual({ code: 'CONNECTION_ERROR', retryable: true }); // UNKNOWN_PRODUCER_ID
+    expect(codeOf(createErrorFromCode(47))).toEqual({ code: 'CONNECTION_ERROR', retryable: true }); // INVALID_PRODUCER_EPOCH
   });
 
   it('SASL authentication failures are not retryable', () => {

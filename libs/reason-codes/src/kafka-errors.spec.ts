@@ -35,6 +35,7 @@ describe('@platformatic/kafka', () => {
   it('a record or a batch too large for the broker is PAYLOAD_TOO_LARGE, also inside a produce response', () => {
     expect(codeOf(new ProtocolError('MESSAGE_TOO_LARGE'))).toEqual({ code: 'PAYLOAD_TOO_LARGE', retryable: false });
     expect(codeOf(new ProtocolError('RECORD_LIST_TOO_LARGE'))).toEqual({ code: 'PAYLOAD_TOO_LARGE', retryable: false });
+    expect(codeOf(new ProtocolError('OUT_OF_ORDER_SEQUENCE_NUMBER'))).toEqual({ code: 'CONNECTION_ERROR', retryable: true });
     const response = new ResponseError(PRODUCE, 11, { '/responses/0/partitions/0': [10, 'too large'] }, {});
     expect(codeOf(response)).toEqual({ code: 'PAYLOAD_TOO_LARGE', retryable: false });
     expect(codeOf(new MultipleErrors('Producing messages failed.', [response]))).toEqual({ code: 'PAYLOAD_TOO_LARGE', retryable: false });

@@ -30,6 +30,12 @@ const BY_PROTOCOL_TYPE: Readonly<Record<string, Verdict>> = {
   GROUP_AUTHORIZATION_FAILED: REJECTED_CREDENTIALS,
   CLUSTER_AUTHORIZATION_FAILED: REJECTED_CREDENTIALS,
   TRANSACTIONAL_ID_AUTHORIZATION_FAILED: REJECTED_CREDENTIALS,
+  // The broker lost an idempotent producer's state (a restart): never the record's fault. A new
+  // producer id heals it (the kafkajs adapter makes one, @platformatic/kafka does so itself);
+  // should that not be enough, the round is tried again rather than its records dead-lettered.
+  OUT_OF_ORDER_SEQUENCE_NUMBER: CONNECTION,
+  UNKNOWN_PRODUCER_ID: CONNECTION,
+  INVALID_PRODUCER_EPOCH: CONNECTION,
 };
 
 /** Either client's errors. */
