@@ -40,12 +40,6 @@ function factory(failures: (n: number, send: number) => Error | undefined) {
 
 const record = { topic: 't', messages: [{ key: 'k', value: 'v' }] };
 
-async function connected(create: () => KjsProducer, onReplaced?: Parameters<typeof recoveringProducer>[1]) {
-  const producer = recoveringProducer(create, onReplaced);
-  await producer.connect();
-  return producer;
-}
-
 describe('producerStateLost', () => {
   it('recognises the broker errors that mean a lost producer state, also wrapped', () => {
     expect(producerStateLost(protocolError('OUT_OF_ORDER_SEQUENCE_NUMBER'))).toBe(true);
@@ -66,7 +60,8 @@ describe('recoveringProducer', () => {
   it('replaces the producer (new id) and sends again when the broker lost its state', async () => {
     const { create, made } = factory((n) => (n === 0 ? protocolError('OUT_OF_ORDER_SEQUENCE_NUMBER') : undefined));
     const replaced = vi.fn();
-    const producer = await connected(create, replaced);
+    const producer = recoveringProducer(create, replaced);
+    await producer.connect();
     expect(await producer.send(record)).toEqual([{ topicName: 't', partition: 0, errorCode: 0, baseOffset: '1' }]);
     expect(made).toHaveLength(2);
     expect(made[0]).toMatchObject({ sends: 1, disconnected: true });
@@ -76,7 +71,8 @@ describe('recoveringProducer', () => {
 
   it('replaces it once for sends that failed together, and each of them is sent again', async () => {
     const { create, made } = factory((n) => (n === 0 ? protocolError('UNKNOWN_PRODUCER_ID') : undefined));
-    const producer = await connected(create);
+    const producer = recoveringProducer(create);
+    await producer.connect();
     const results = await Promise.all([producer.send(record), producer.sendBatch({ topicMessages: [record] }), producer.send(record)]);
     expect(results.map((r) => r[0]!.baseOffset)).toEqual(['1', '1', '1']);
     expect(made).toHaveLength(2);
@@ -86,7 +82,8 @@ describe('recoveringProducer', () => {
   it('leaves every other error to the caller, with the producer as it was', async () => {
     const tooLarge = protocolError('MESSAGE_TOO_LARGE');
     const { create, made } = factory(() => tooLarge);
-    const producer = await connected(create);
+    const producer = recoveringProducer(create);
+    await producer.connect();
     await expect(producer.send(record)).rejects.toBe(tooLarge);
     expect(made).toHaveLength(1);
   });
@@ -94,7 +91,8 @@ describe('recoveringProducer', () => {
   it('gives up after a bounded number of replacements in one send', async () => {
     const lost = protocolError('OUT_OF_ORDER_SEQUENCE_NUMBER');
     const { create, made } = factory(() => lost);
-    const producer = await connected(create);
+    const producer = recoveringProducer(create);
+    await producer.connect();
     await expect(producer.send(record)).rejects.toBe(lost);
     expect(made).toHaveLength(1 + MAX_REPLACEMENTS_PER_SEND);
   });
